@@ -1,0 +1,107 @@
+/**
+ * The only reader of `process.env`. Every problem is reported at once, so an
+ * operator fixes a deployment in one round instead of one variable per restart.
+ */
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (what: string) =>
+  optionalText.refine((v) => v === undefined || URL.canParse(v), { message: `${what} must be an absolute URL` });
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'));
+
+const environment = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'DATABASE_URL must be a postgres:// connection string',
+    }),
+    PGLITE_DIR: z.string().trim().min(1).default('.data/pglite'),
+    MIGRATE_ON_START: flag.transform((v) => v ?? true),
+    AUTH_ISSUER: url('AUTH_ISSUER'),
+    AUTH_AUDIENCE: optionalText,
+    AUTH_JWKS_URI: url('AUTH_JWKS_URI'),
+    AUTH_CLAIMS_NAMESPACE: optionalText,
+    DEV_ISSUER_KEY_FILE: z.string().trim().min(1).default('.data/dev-issuer-key.json'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.AUTH_ISSUER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_ISSUER'],
+        message: 'AUTH_ISSUER is required in production (the dev issuer is for development only)',
+      });
+    }
+    if (env.AUTH_ISSUER && !env.AUTH_AUDIENCE) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_AUDIENCE'], message: 'AUTH_AUDIENCE is required with AUTH_ISSUER' });
+    }
+    if (!env.AUTH_ISSUER && (env.AUTH_AUDIENCE || env.AUTH_JWKS_URI)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_ISSUER'],
+        message: 'AUTH_AUDIENCE and AUTH_JWKS_URI need AUTH_ISSUER as well',
+      });
+    }
+  });
+
+export interface IssuerConfig {
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+}
+
+export interface Config {
+  mode: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean };
+  /** `dev`: a local key pair signs demo tokens; never in production. */
+  auth: { kind: 'issuer'; issuer: IssuerConfig; claimsNamespace: string } | { kind: 'dev'; keyFile: string; claimsNamespace: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const claimsNamespace = e.AUTH_CLAIMS_NAMESPACE ?? '';
+  return {
+    mode: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: { url: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR, migrateOnStart: e.MIGRATE_ON_START },
+    auth: e.AUTH_ISSUER
+      ? {
+          kind: 'issuer',
+          claimsNamespace,
+          issuer: {
+            issuer: e.AUTH_ISSUER,
+            audience: e.AUTH_AUDIENCE!,
+            jwksUri: e.AUTH_JWKS_URI ?? new URL('.well-known/jwks.json', withTrailingSlash(e.AUTH_ISSUER)).href,
+          },
+        }
+      : { kind: 'dev', keyFile: e.DEV_ISSUER_KEY_FILE, claimsNamespace },
+  };
+}
+
+function withTrailingSlash(u: string): string {
+  return u.endsWith('/') ? u : `${u}/`;
+}

@@ -1,0 +1,88 @@
+/**
+ * The context builder: runs once per request, turns the bearer token into a
+ * principal and builds that request's DataLoaders. A bad token is a 401 for
+ * the whole request, never a silent fall-back to anonymous.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createAccess, type Access } from './auth/access.js';
+import { ANONYMOUS, type Principal } from './auth/principal.js';
+import { identify } from './auth/token-claims.js';
+import type { TokenVerifier } from './auth/token-verifier.js';
+import type { Db, Tx } from './db/client.js';
+import { unauthenticated } from './errors.js';
+import { activeMachineClient } from './features/machine-clients/queries.js';
+import { upsertUserFromToken } from './features/users/queries.js';
+import type { AuditNote } from './graphql/run-mutation.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import type { Metrics } from './metrics.js';
+
+export interface Context {
+  requestId: string;
+  principal: Principal;
+  db: Db;
+  access: Access;
+  loaders: Loaders;
+  /** Fresh loaders after a mutation, so the payload reads what it wrote. */
+  resetLoaders(): void;
+  /** Present while a mutation resolver runs: its transaction and its audit note. */
+  mutation?: { tx: Tx; audit: AuditNote };
+}
+
+export interface ContextDeps {
+  db: Db;
+  verify: TokenVerifier;
+  claimsNamespace: string;
+  metrics: Metrics;
+}
+
+export function createContextBuilder(deps: ContextDeps) {
+  const onBatch = (loader: string) => deps.metrics.dataloaderBatches.inc({ loader });
+  return async (headers: IncomingHttpHeaders): Promise<Context> => {
+    const principal = await authenticate(deps, headers.authorization);
+    const requestId = requestIdFrom(headers['x-request-id']);
+    const ctx: Context = {
+      requestId,
+      principal,
+      db: deps.db,
+      access: createAccess(deps.db, principal, () => onBatch('organizationRole')),
+      loaders: createLoaders(deps.db, principal, onBatch),
+      resetLoaders: () => {
+        ctx.loaders = createLoaders(deps.db, principal, onBatch);
+        ctx.access = createAccess(deps.db, principal, () => onBatch('organizationRole'));
+      },
+    };
+    return ctx;
+  };
+}
+
+async function authenticate(deps: ContextDeps, header: string | undefined): Promise<Principal> {
+  if (header === undefined || header === '') return ANONYMOUS;
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+  let claims;
+  try {
+    claims = await deps.verify(match[1]!);
+  } catch {
+    // jose's reason (expired, bad signature, unknown key...) stays server-side.
+    throw unauthenticated('The access token is invalid or expired');
+  }
+  const identity = identify(claims, deps.claimsNamespace);
+  if (!identity) throw unauthenticated('The access token names no user or client');
+  if (identity.kind === 'machine') {
+    const found = await activeMachineClient(deps.db, identity.clientId);
+    if (!found) throw unauthenticated('This machine client is unknown or revoked');
+    if (identity.orgId !== null && identity.orgId !== found.organization.externalId) {
+      throw unauthenticated("The token's org_id does not match this machine client's organization");
+    }
+    const { client } = found;
+    return { kind: 'machine', machineClientId: client.id, clientId: client.clientId, organizationId: client.organizationId, role: client.role };
+  }
+  const user = await upsertUserFromToken(deps.db, identity);
+  return { kind: 'user', userId: user.id, subject: user.subject, organizationExternalId: identity.orgId };
+}
+
+function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && /^[A-Za-z0-9._-]{1,100}$/.test(value) ? value : randomUUID();
+}

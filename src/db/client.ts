@@ -1,0 +1,70 @@
+/**
+ * One data layer over two engines: embedded PGlite (the default, for a
+ * machine with nothing installed) and a real Postgres through `pg`. Both give
+ * the same Drizzle API, so nothing above this file knows which one runs.
+ */
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { Logger } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { migrateEmbedded, migratePostgres } from './migrate.js';
+import * as schema from './schema.js';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle: same query API as `Db`. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Database {
+  readonly engine: 'pglite' | 'postgres';
+  readonly db: Db;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** Applies pending migrations from `migrations/`. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A Postgres connection string; without it, PGlite runs in-process. */
+  url?: string | undefined;
+  /** PGlite's data directory, or `memory://` for a throwaway database. */
+  pgliteDir?: string | undefined;
+  /** Called once for every statement sent, so metrics see authorization look-ups too. */
+  onStatement?: (() => void) | undefined;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const logger: Logger = { logQuery: () => options.onStatement?.() };
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    // An idle client that loses its server emits 'error'; without a listener that kills the process.
+    pool.on('error', () => {});
+    const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
+    return {
+      engine: 'postgres',
+      db,
+      ping: async () => {
+        await pool.query('select 1');
+      },
+      migrate: () => migratePostgres(options.url!),
+      close: () => pool.end(),
+    };
+  }
+  const dir = options.pgliteDir ?? 'memory://';
+  if (!dir.includes('://')) await mkdir(dir, { recursive: true });
+  const client = new PGlite(dir);
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  return {
+    engine: 'pglite',
+    db,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    migrate: () => migrateEmbedded(client),
+    close: () => client.close(),
+  };
+}

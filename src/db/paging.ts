@@ -1,0 +1,47 @@
+/**
+ * Keyset pages of child rows for many parents in one statement: the rows are
+ * ranked per parent with a window function, so a list field under a list of
+ * parents costs one query however many parents there are.
+ */
+import { and, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Page, TimeKey } from '../graphql/connection.js';
+import type { Db } from './client.js';
+
+/** `(created, id) > after`, the keyset condition for lists ordered by creation. */
+export function afterTimeKey(created: PgColumn, id: PgColumn, after: TimeKey | null): SQL | undefined {
+  return after ? sql`(${created}, ${id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined;
+}
+
+export interface ChildList<T extends PgTable> {
+  table: T;
+  parent: PgColumn;
+  created: PgColumn;
+  id: PgColumn;
+  /** Narrows the children further (visibility, soft deletion). */
+  where?: SQL | undefined;
+}
+
+export async function pageChildren<T extends PgTable>(
+  db: Db,
+  list: ChildList<T>,
+  parentIds: readonly string[],
+  page: Page<TimeKey>,
+): Promise<Map<string, T['$inferSelect'][]>> {
+  // Drizzle cannot type a subquery over a generic table; the shape is the table's own row plus `rank`.
+  const ranked: any = db
+    .select({
+      ...getTableColumns(list.table),
+      rank: sql<number>`row_number() over (partition by ${list.parent} order by ${list.created}, ${list.id})`.as('rank'),
+    })
+    .from(list.table as PgTable)
+    .where(and(inArray(list.parent, [...parentIds]), afterTimeKey(list.created, list.id, page.after), list.where))
+    .as('ranked');
+  const rows: Record<string, unknown>[] = await db.select().from(ranked).where(lte(ranked.rank, page.limit));
+  const parentKey = Object.entries(getTableColumns(list.table)).find(([, c]) => c === list.parent)![0];
+  const byParent = new Map<string, T['$inferSelect'][]>(parentIds.map((id) => [id, []]));
+  rows
+    .sort((a, b) => Number(a.rank) - Number(b.rank))
+    .forEach(({ rank: _rank, ...row }) => byParent.get(row[parentKey] as string)?.push(row as T['$inferSelect']));
+  return byParent;
+}

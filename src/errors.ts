@@ -1,0 +1,39 @@
+/**
+ * The closed set of error codes clients may rely on (PRODUCT.md's error
+ * contract). Everything else is masked as INTERNAL_SERVER_ERROR.
+ */
+import { GraphQLError } from 'graphql';
+
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+function error(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+/** A bad or missing identity at the HTTP level: the whole request is refused with 401. */
+export const unauthenticated = (message = 'A valid access token is required') =>
+  error('UNAUTHENTICATED', message, { http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } });
+
+/** An anonymous caller reached a field that needs an identity. */
+export const notSignedIn = () => error('UNAUTHENTICATED', 'Sign in to read this field');
+
+export const forbidden = (message = 'You do not have the role this action requires') => error('FORBIDDEN', message);
+
+export const notFound = (what: string) => error('NOT_FOUND', `${what} not found`);
+
+export const badInput = (message: string, field?: string) =>
+  error('BAD_USER_INPUT', message, field ? { field } : {});
+
+export const conflict = (message: string) => error('CONFLICT', message);
+
+export function isKnownCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
+}

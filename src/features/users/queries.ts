@@ -1,0 +1,61 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { organizationMembers, organizations, users, type UserRow } from '../../db/schema.js';
+import type { Principal } from '../../auth/principal.js';
+import { organizationIsVisible } from '../../auth/visibility.js';
+
+export interface UserProfile {
+  subject: string;
+  email: string | null;
+  name: string | null;
+}
+
+/**
+ * The users row for a token's subject, created on first sight. The profile is
+ * refreshed only when the token says something new, so a steady caller costs
+ * one read per request.
+ */
+export async function upsertUserFromToken(db: Db, profile: UserProfile): Promise<UserRow> {
+  const [existing] = await db.select().from(users).where(eq(users.subject, profile.subject));
+  const email = profile.email ?? existing?.email ?? null;
+  const name = profile.name ?? existing?.name ?? null;
+  if (existing && existing.email === email && existing.name === name) return existing;
+  const [row] = await db
+    .insert(users)
+    .values({ subject: profile.subject, email, name })
+    .onConflictDoUpdate({ target: users.subject, set: { email, name } })
+    .returning();
+  return row!;
+}
+
+export async function usersByIds(db: Db, ids: readonly string[]): Promise<UserRow[]> {
+  return db.select().from(users).where(inArray(users.id, [...ids]));
+}
+
+/** Creates the users row for a subject that has not signed in yet. */
+export async function findOrCreateUserBySubject(tx: Tx, subject: string): Promise<UserRow> {
+  const [created] = await tx.insert(users).values({ subject }).onConflictDoNothing().returning();
+  if (created) return created;
+  const [existing] = await tx.select().from(users).where(eq(users.subject, subject));
+  return existing!;
+}
+
+export async function usersByEmail(tx: Tx, email: string): Promise<UserRow[]> {
+  return tx
+    .select()
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
+    .limit(2);
+}
+
+/** Of `candidateIds`, the users the principal may see: itself, and members of organizations it sees. */
+export async function visibleUserIds(db: Db, principal: Principal, candidateIds: readonly string[]): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ userId: organizationMembers.userId })
+    .from(organizationMembers)
+    .innerJoin(organizations, eq(organizations.id, organizationMembers.organizationId))
+    .where(and(inArray(organizationMembers.userId, [...candidateIds]), organizationIsVisible(principal)));
+  const visible = new Set(rows.map((r) => r.userId));
+  if (principal.kind === 'user' && candidateIds.includes(principal.userId)) visible.add(principal.userId);
+  return visible;
+}

@@ -1,0 +1,66 @@
+/**
+ * Relay connections over keyset pagination. A cursor is the opaque encoding
+ * of the sort key of its row, so pages stay stable while rows are added.
+ */
+import { badInput } from '../errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Page<K> {
+  /** Rows to fetch: one more than the page, to learn whether another page follows. */
+  limit: number;
+  /** The sort key after which the page starts, or null for the first page. */
+  after: K | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export function readPage<K>(args: PageArgs, isKey: (value: unknown) => value is K): Page<K> {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return { limit: first + 1, after: args.after ? decodeCursor(args.after, isKey) : null };
+}
+
+export function toConnection<T, K>(rows: T[], page: Page<K>, keyOf: (row: T) => K): Connection<T> {
+  const nodes = rows.slice(0, page.limit - 1);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length >= page.limit,
+      hasPreviousPage: page.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+function encodeCursor(key: unknown): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor<K>(cursor: string, isKey: (value: unknown) => value is K): K {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (isKey(value)) return value;
+  } catch {
+    // fall through to the one error a client sees
+  }
+  throw badInput('after is not a cursor of this list', 'after');
+}
+
+/** Cursor key for lists ordered by (created_at, id). */
+export type TimeKey = [string, string];
+export const isTimeKey = (v: unknown): v is TimeKey =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string';

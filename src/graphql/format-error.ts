@@ -1,0 +1,24 @@
+/**
+ * Errors leave the server with a code from the contract and nothing else:
+ * an error that is not one of ours (a bug, a database failure) is masked, so
+ * no stack, SQL text or secret reaches a client.
+ */
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError } from 'graphql';
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const isOurs = original instanceof GraphQLError && original.originalError === undefined;
+  const isResolverError = error instanceof GraphQLError && error.path !== undefined;
+  if (isResolverError && !isOurs) {
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  }
+  const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+  return { ...formatted, extensions };
+}

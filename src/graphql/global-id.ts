@@ -1,0 +1,29 @@
+/**
+ * Opaque global IDs: base64url of `Type:uuid`. Clients must not parse them;
+ * the server checks both halves, so a malformed ID or an ID of the wrong type
+ * is a clear BAD_USER_INPUT rather than a database error.
+ */
+import { badInput } from '../errors.js';
+
+export const NODE_TYPES = ['Organization', 'User', 'MachineClient'] as const;
+export type NodeType = (typeof NODE_TYPES)[number];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function toGlobalId(type: NodeType, id: string): string {
+  return Buffer.from(`${type}:${id}`).toString('base64url');
+}
+
+export function parseGlobalId(value: string): { type: NodeType; id: string } | null {
+  if (value.length > 200) return null;
+  const [type, id, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split(':');
+  if (rest.length > 0 || !id || !UUID.test(id) || !(NODE_TYPES as readonly string[]).includes(type ?? '')) return null;
+  return { type: type as NodeType, id };
+}
+
+/** The row id behind a global ID that must be of `type`; `field` names the input for the error. */
+export function expectGlobalId(value: string, type: NodeType, field: string): string {
+  const parsed = parseGlobalId(value);
+  if (!parsed || parsed.type !== type) throw badInput(`${field} is not a valid ${type} ID`, field);
+  return parsed.id;
+}

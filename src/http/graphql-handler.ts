@@ -1,0 +1,52 @@
+/**
+ * Hands an HTTP request to Apollo Server (its integration API), so the
+ * server runs on Node's own HTTP module with nothing in between.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Context } from '../context.js';
+import { BodyTooLarge, readBody } from './body.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createGraphQLHandler(apollo: ApolloServer<Context>, buildContext: (req: IncomingMessage) => Promise<Context>) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    let body: unknown;
+    try {
+      const text = await readBody(req, MAX_BODY_BYTES);
+      body = parseBody(text, req.headers['content-type']);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return sendError(res, 413, 'BAD_REQUEST', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+      return sendError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => buildContext(req),
+    });
+    res.statusCode = response.status ?? 200;
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text === '') return undefined;
+  return contentType?.toLowerCase().includes('json')
+    ? JSON.parse(text)
+    : text;
+}
+
+export function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}

@@ -1,0 +1,50 @@
+/** Entry point: configuration -> database -> server -> listen; drains on SIGTERM. */
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { demoTokens, seedDemo } from './dev/demo.js';
+import { createOrgraph } from './server.js';
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const orgraph = await createOrgraph(config);
+  const url = await orgraph.listen();
+  const engine = orgraph.database.engine === 'pglite' ? `PGlite in ${config.database.pgliteDir}` : 'PostgreSQL';
+  console.log(`Orgraph listening on ${url}/graphql (database: ${engine})`);
+
+  if (orgraph.devIssuer) {
+    await seedDemo(orgraph.database.db);
+    console.log('\nDevelopment issuer (no AUTH_ISSUER set). Demo tokens, valid 12 hours:\n');
+    for (const { label, token } of await demoTokens(orgraph.devIssuer)) console.log(`  ${label}\n    ${token}\n`);
+    console.log(`Try:\n  curl -s ${url}/graphql -H 'content-type: application/json' \\\n    -H "authorization: Bearer <token>" -d '{"query":"{ viewer { kind user { email } } organizations { edges { node { slug viewerRole } } } }"}'\n`);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining requests and closing the database`);
+    orgraph.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('Orgraph failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

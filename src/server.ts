@@ -1,0 +1,136 @@
+/**
+ * Builds an Orgraph instance: database, identity, schema, Apollo Server and
+ * the HTTP routes. `main.ts` and the tests both start it through here, so the
+ * tests exercise exactly what production runs.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { loadDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
+import { createTokenVerifier, remoteKeys, type VerifierOptions } from './auth/token-verifier.js';
+import type { Config } from './config.js';
+import { createContextBuilder, type Context } from './context.js';
+import { openDatabase, type Database } from './db/client.js';
+import { formatError } from './graphql/format-error.js';
+import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { buildSchema } from './graphql/schema.js';
+import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export interface Orgraph {
+  readonly database: Database;
+  readonly metrics: Metrics;
+  /** Set when no AUTH_ISSUER is configured (development): signs demo tokens. */
+  readonly devIssuer: DevIssuer | null;
+  readonly httpServer: Server;
+  /** Listens on the configured host and port; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Stops taking requests, drains those in flight, closes the database. */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 2000;
+
+export async function createOrgraph(config: Config): Promise<Orgraph> {
+  const metrics = createMetrics();
+  const database = await openDatabase({
+    url: config.database.url,
+    pgliteDir: config.database.pgliteDir,
+    onStatement: () => metrics.dbStatements.inc(),
+  });
+  if (config.database.migrateOnStart) await database.migrate();
+
+  let devIssuer: DevIssuer | null = null;
+  let verifierOptions: VerifierOptions;
+  if (config.auth.kind === 'dev') {
+    devIssuer = await loadDevIssuer(config.auth.keyFile);
+    verifierOptions = devIssuer.verifierOptions;
+  } else {
+    const { issuer, audience, jwksUri } = config.auth.issuer;
+    verifierOptions = { issuer, audience, keys: remoteKeys(jwksUri) };
+  }
+  const verify = createTokenVerifier(verifierOptions);
+  const buildContext = createContextBuilder({ db: database.db, verify, claimsNamespace: config.auth.claimsNamespace, metrics });
+
+  const httpServer = createServer();
+  const apollo = new ApolloServer<Context>({
+    schema: buildSchema(),
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      metricsPlugin(metrics),
+    ],
+  });
+  await apollo.start();
+  const graphql = createGraphQLHandler(apollo, (req) => buildContext(req.headers));
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://orgraph.invalid');
+    const stopTimer = metrics.httpDuration.startTimer({ route: url.pathname });
+    res.on('finish', () => stopTimer({ status: String(res.statusCode) }));
+    route(req, res, url).catch(() => {
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
+    switch (url.pathname) {
+      case '/graphql':
+        return graphql(req, res, url);
+      case '/healthz':
+        return sendJson(res, 200, { status: 'ok' });
+      case '/readyz': {
+        const ready = await withTimeout(database.ping(), READY_TIMEOUT_MS).then(
+          () => true,
+          () => false,
+        );
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
+      }
+      case '/metrics':
+        res.setHeader('content-type', metrics.registry.contentType);
+        return void res.end(await metrics.registry.metrics());
+      default:
+        return sendError(res, 404, 'NOT_FOUND', `No route ${url.pathname}`);
+    }
+  }
+
+  return {
+    database,
+    metrics,
+    devIssuer,
+    httpServer,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          const { address, port } = httpServer.address() as AddressInfo;
+          resolve(`http://${address.includes(':') ? `[${address}]` : address}:${port}`);
+        });
+      }),
+    stop: async () => {
+      await apollo.stop(); // drains in-flight requests and closes the HTTP server
+      await database.close();
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Starts a real Orgraph (the same `createOrgraph` as `npm start`) on a
+ * loopback port, configured from environment variables against a test
+ * issuer, and talks to it over HTTP only.
+ */
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../../src/config.js';
+import { createOrgraph, type Orgraph } from '../../src/server.js';
+import { createTestDatabase } from './database.js';
+import type { TestIssuer } from './issuer.js';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
+  raw: string;
+}
+
+export interface TestOrgraph {
+  url: string;
+  orgraph: Orgraph;
+  graphql<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Every row of every table, for asserting that a failed mutation changed nothing. */
+  snapshot(): Promise<Record<string, unknown[]>>;
+  /** The current value of a counter from /metrics. */
+  metric(name: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const TABLES = ['users', 'organizations', 'organization_members', 'machine_clients', 'audit_events'];
+
+export async function startOrgraph(issuer: TestIssuer, env: Record<string, string> = {}): Promise<TestOrgraph> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    AUTH_ISSUER: issuer.url,
+    AUTH_AUDIENCE: issuer.audience,
+    AUTH_JWKS_URI: issuer.jwksUri,
+    ...database.env,
+    ...env,
+  });
+  const orgraph = await createOrgraph(config);
+  const url = await orgraph.listen();
+  return {
+    url,
+    orgraph,
+    graphql: async (token, query, variables) => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const raw = await response.text();
+      return { status: response.status, raw, ...JSON.parse(raw) };
+    },
+    snapshot: async () => {
+      const out: Record<string, unknown[]> = {};
+      for (const table of TABLES) {
+        const result = await orgraph.database.db.execute(sql.raw(`select * from ${table} order by 1, 2`));
+        out[table] = result.rows;
+      }
+      return out;
+    },
+    metric: async (name) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+      return Number(line?.split(' ')[1] ?? NaN);
+    },
+    stop: async () => {
+      await orgraph.stop();
+      await database.drop();
+    },
+  };
+}

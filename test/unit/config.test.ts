@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration loaded');
+}
+
+describe('configuration', () => {
+  it('defaults to the embedded database and the dev issuer outside production', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.database).toEqual({ url: undefined, pgliteDir: '.data/pglite', migrateOnStart: true });
+    expect(config.auth.kind).toBe('dev');
+  });
+
+  it('refuses production without AUTH_ISSUER', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'AUTH_ISSUER: AUTH_ISSUER is required in production (the dev issuer is for development only)',
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', AUTH_ISSUER: 'not a url', MIGRATE_ON_START: 'maybe' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'DATABASE_URL', 'AUTH_ISSUER', 'MIGRATE_ON_START']),
+    );
+  });
+
+  it("derives the JWKS URI from the issuer the way Auth0 publishes it", () => {
+    const config = loadConfig({ AUTH_ISSUER: 'https://tenant.eu.auth0.com/', AUTH_AUDIENCE: 'https://api' });
+    expect(config.auth).toMatchObject({ kind: 'issuer', issuer: { jwksUri: 'https://tenant.eu.auth0.com/.well-known/jwks.json' } });
+  });
+});
