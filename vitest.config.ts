@@ -12,9 +12,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true as const, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       ...engines.map((engine) => ({
-        extends: true,
+        extends: true as const,
         test: { name: engine, include: ['test/http/**/*.test.ts'], env: { ORGRAPH_TEST_DB: engine } },
       })),
     ],

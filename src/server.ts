@@ -62,6 +62,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     introspection: true,
+    // main.ts owns signal handling: it drains through `stop()` and then exits.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),

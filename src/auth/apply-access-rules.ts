@@ -45,7 +45,7 @@ function guardField(rule: AccessRule, typeName: string, resolve: Resolver): Reso
       return async (parent, args, ctx, info) => {
         assertPrincipal(ctx, rule.principal, info.fieldName);
         const scope = scopePath
-          ? await scopeOfId(ctx, argumentAt(args, scopePath), scopePath.join('.'))
+          ? await scopeOfId(ctx, argumentAt(args, scopePath), scopePath.at(-1)!)
           : scopeOfParent!(parent as never);
         const role = scope && (await ctx.access.organizationRole(scope.organizationId));
         if (!role) {
@@ -64,7 +64,7 @@ function guardMutation(rule: AccessRule, operation: string, resolve: Resolver): 
     if (rule.kind !== 'public') assertPrincipal(ctx, rule.kind === 'role' ? null : rule.principal, operation);
     let organizationId: string | null = null;
     if (rule.kind === 'role' && rule.scopePath) {
-      const scope = await scopeOfId(ctx, argumentAt(args, rule.scopePath), rule.scopePath.join('.'));
+      const scope = await scopeOfId(ctx, argumentAt(args, rule.scopePath), rule.scopePath.at(-1)!);
       if (!scope) throw notFound('Organization');
       organizationId = scope.organizationId;
     }

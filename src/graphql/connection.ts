@@ -3,6 +3,7 @@
  * of the sort key of its row, so pages stay stable while rows are added.
  */
 import { badInput } from '../errors.js';
+import { UUID } from './global-id.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -62,5 +63,12 @@ function decodeCursor<K>(cursor: string, isKey: (value: unknown) => value is K):
 
 /** Cursor key for lists ordered by (created_at, id). */
 export type TimeKey = [string, string];
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const isTimeKey = (v: unknown): v is TimeKey =>
-  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string';
+  Array.isArray(v) &&
+  v.length === 2 &&
+  typeof v[0] === 'string' &&
+  ISO_TIME.test(v[0]) &&
+  !Number.isNaN(Date.parse(v[0])) &&
+  typeof v[1] === 'string' &&
+  UUID.test(v[1]);

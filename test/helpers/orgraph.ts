@@ -57,7 +57,7 @@ export async function startOrgraph(issuer: TestIssuer, env: Record<string, strin
     snapshot: async () => {
       const out: Record<string, unknown[]> = {};
       for (const table of TABLES) {
-        const result = await orgraph.database.db.execute(sql.raw(`select * from ${table} order by 1, 2`));
+        const result = (await orgraph.database.db.execute(sql.raw(`select * from ${table} order by 1, 2`))) as { rows: unknown[] };
         out[table] = result.rows;
       }
       return out;

@@ -145,7 +145,7 @@ describe('a bad token is refused with 401 UNAUTHENTICATED, never treated as anon
     ['HMAC-signed with the public key (algorithm confusion)', async () => {
       const key = issuer.server.issuer.keys.get()!;
       const { importJWK } = await import('jose');
-      const pem = await exportSPKI((await importJWK({ kty: key.kty, n: key.n, e: key.e }, 'RS256', { extractable: true })) as CryptoKey);
+      const pem = await exportSPKI((await importJWK({ kty: key.kty, n: key.n, e: key.e }, 'RS256', { extractable: true })) as Parameters<typeof exportSPKI>[0]);
       return new SignJWT({ sub: 'auth0|x' }).setProtectedHeader({ alg: 'HS256', kid: key.kid }).setIssuer(issuer.url).setAudience(issuer.audience).setExpirationTime('1h').sign(new TextEncoder().encode(pem));
     }],
     ['with a tampered payload', async () => {

@@ -2,7 +2,8 @@ import type { Resolvers } from '../../__generated__/resolvers-types.js';
 import { readPage, toConnection } from '../../graphql/connection.js';
 import { auditLogPage } from './queries.js';
 
-const isSequence = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v);
+const MAX_BIGINT = 2n ** 63n - 1n;
+const isSequence = (v: unknown): v is string => typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_BIGINT;
 
 export const auditResolvers: Resolvers = {
   Organization: {
