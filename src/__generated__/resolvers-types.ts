@@ -15,122 +15,84 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
-  /** An ISO-8601 timestamp in UTC. */
-  DateTime: { input: Date; output: Date; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
+  /** An ISO-8601 timestamp in UTC. */
+  DateTime: { input: Date; output: Date; }
 };
 
 /** Roles that @requiresRole can require. */
 export type AccessRole =
   | 'OWNER'
-  | 'READER'
-  | 'WRITER';
+  | 'WRITER'
+  | 'READER';
 
-export type AddOrganizationMemberInput = {
-  organizationId: Scalars['ID']['input'];
-  role: OrganizationRole;
-  /** Adds the user who signed in with this email. */
-  userEmail?: InputMaybe<Scalars['String']['input']>;
-  /** Adds this subject, creating the user record if they have not signed in yet. */
-  userSubject?: InputMaybe<Scalars['String']['input']>;
-};
+export type PrincipalKind =
+  | 'USER'
+  | 'MACHINE';
 
-/** One change, written in the same transaction as the change itself. Never edited or deleted. */
-export type AuditEvent = {
-  __typename?: 'AuditEvent';
-  actorKind: PrincipalKind;
-  /** The machine client that acted, when actorKind is MACHINE. */
-  actorMachineClient?: Maybe<MachineClient>;
-  /** The user who acted, when actorKind is USER. */
-  actorUser?: Maybe<User>;
-  createdAt: Scalars['DateTime']['output'];
-  details: Scalars['JSON']['output'];
+/** An object with a global ID, fetchable with `node(id:)`. */
+export type Node = {
   id: Scalars['ID']['output'];
-  /** The mutation that made the change, e.g. `addOrganizationMember`. */
-  operation: Scalars['String']['output'];
-  requestId?: Maybe<Scalars['String']['output']>;
-  /** Global ID of the object changed. */
-  targetId?: Maybe<Scalars['ID']['output']>;
 };
 
-export type AuditEventConnection = {
-  __typename?: 'AuditEventConnection';
-  edges: Array<AuditEventEdge>;
-  pageInfo: PageInfo;
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+  endCursor?: Maybe<Scalars['String']['output']>;
 };
 
-export type AuditEventEdge = {
-  __typename?: 'AuditEventEdge';
-  cursor: Scalars['String']['output'];
-  node: AuditEvent;
+export type Query = {
+  __typename?: 'Query';
+  /** The object with this global ID, when the caller may see it; null otherwise. */
+  node?: Maybe<Node>;
+  /** The caller; null when anonymous. */
+  viewer?: Maybe<Viewer>;
+  /** The organizations the caller can see: a user's memberships, a machine client's own organization. */
+  organizations: OrganizationConnection;
+  organization?: Maybe<Organization>;
 };
 
-export type ChangeOrganizationMemberRoleInput = {
-  organizationId: Scalars['ID']['input'];
-  role: OrganizationRole;
-  userId: Scalars['ID']['input'];
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
 };
 
-export type CreateMachineClientInput = {
-  /** The client id the identity provider issued (the `azp` of its tokens). */
-  clientId: Scalars['String']['input'];
-  name: Scalars['String']['input'];
-  organizationId: Scalars['ID']['input'];
-  role: OrganizationRole;
+
+export type QueryOrganizationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type CreateOrganizationInput = {
-  name: Scalars['String']['input'];
-  /** Lower-case letters, digits and single hyphens; 2 to 40 characters. */
+
+export type QueryOrganizationArgs = {
   slug: Scalars['String']['input'];
-};
-
-/**
- * An OAuth client (client-credentials grant) provisioned for an organization:
- * its tokens act as the organization with `role`, and never manage members.
- */
-export type MachineClient = Node & {
-  __typename?: 'MachineClient';
-  clientId: Scalars['String']['output'];
-  createdAt: Scalars['DateTime']['output'];
-  id: Scalars['ID']['output'];
-  name: Scalars['String']['output'];
-  organization: Organization;
-  /** Set once revoked; tokens of a revoked client are refused. */
-  revokedAt?: Maybe<Scalars['DateTime']['output']>;
-  role: OrganizationRole;
-};
-
-export type MachineClientConnection = {
-  __typename?: 'MachineClientConnection';
-  edges: Array<MachineClientEdge>;
-  pageInfo: PageInfo;
-};
-
-export type MachineClientEdge = {
-  __typename?: 'MachineClientEdge';
-  cursor: Scalars['String']['output'];
-  node: MachineClient;
-};
-
-export type MachineClientPayload = {
-  __typename?: 'MachineClientPayload';
-  machineClient: MachineClient;
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates an organization; the caller becomes its first OWNER. Users only. */
+  createOrganization: OrganizationPayload;
+  updateOrganization: OrganizationPayload;
   addOrganizationMember: OrganizationMemberPayload;
   /** Owners may not change their own role; the organization keeps at least one owner. */
   changeOrganizationMemberRole: OrganizationMemberPayload;
-  createMachineClient: MachineClientPayload;
-  /** Creates an organization; the caller becomes its first OWNER. Users only. */
-  createOrganization: OrganizationPayload;
   /** Owners may not remove themselves; the organization keeps at least one owner. */
   removeOrganizationMember: RemoveOrganizationMemberPayload;
+  createMachineClient: MachineClientPayload;
   revokeMachineClient: MachineClientPayload;
-  updateOrganization: OrganizationPayload;
+};
+
+
+export type MutationCreateOrganizationArgs = {
+  input: CreateOrganizationInput;
+};
+
+
+export type MutationUpdateOrganizationArgs = {
+  input: UpdateOrganizationInput;
 };
 
 
@@ -144,18 +106,13 @@ export type MutationChangeOrganizationMemberRoleArgs = {
 };
 
 
-export type MutationCreateMachineClientArgs = {
-  input: CreateMachineClientInput;
-};
-
-
-export type MutationCreateOrganizationArgs = {
-  input: CreateOrganizationInput;
-};
-
-
 export type MutationRemoveOrganizationMemberArgs = {
   input: RemoveOrganizationMemberInput;
+};
+
+
+export type MutationCreateMachineClientArgs = {
+  input: CreateMachineClientInput;
 };
 
 
@@ -163,15 +120,31 @@ export type MutationRevokeMachineClientArgs = {
   input: RevokeMachineClientInput;
 };
 
-
-export type MutationUpdateOrganizationArgs = {
-  input: UpdateOrganizationInput;
+/** Who is calling: a user, or an organization's machine client. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  kind: PrincipalKind;
+  /** Set when kind is USER. */
+  user?: Maybe<User>;
+  /** Set when kind is MACHINE: the client the token was issued to. */
+  machineClient?: Maybe<MachineClient>;
 };
 
-/** An object with a global ID, fetchable with `node(id:)`. */
-export type Node = {
+/** A person, known by the identity provider's subject. */
+export type User = Node & {
+  __typename?: 'User';
   id: Scalars['ID']['output'];
+  /** The identity provider's subject, e.g. `auth0|123`. */
+  subject: Scalars['String']['output'];
+  email?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
 };
+
+/** FloxHub organization roles: OWNER > WRITER > READER. */
+export type OrganizationRole =
+  | 'OWNER'
+  | 'WRITER'
+  | 'READER';
 
 /**
  * A team's shared space: members with roles, machine clients, and (in other
@@ -179,39 +152,19 @@ export type Node = {
  */
 export type Organization = Node & {
   __typename?: 'Organization';
-  /** Every change made in this organization, newest first. Owners only. */
-  auditLog?: Maybe<AuditEventConnection>;
-  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  slug: Scalars['String']['output'];
+  name: Scalars['String']['output'];
   /** The identity provider's organization id (Auth0 `org_...`); tokens carrying `org_id` are narrowed to it. */
   externalId?: Maybe<Scalars['String']['output']>;
-  id: Scalars['ID']['output'];
-  /** Clients whose tokens act as this organization. Owners only. */
-  machineClients?: Maybe<MachineClientConnection>;
-  members: OrganizationMemberConnection;
-  name: Scalars['String']['output'];
-  slug: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
   /** The caller's role here (a machine client's provisioned role). */
   viewerRole: OrganizationRole;
-};
-
-
-/**
- * A team's shared space: members with roles, machine clients, and (in other
- * modules) a catalog and workspaces. Readable by its members and its machine clients.
- */
-export type OrganizationAuditLogArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/**
- * A team's shared space: members with roles, machine clients, and (in other
- * modules) a catalog and workspaces. Readable by its members and its machine clients.
- */
-export type OrganizationMachineClientsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
+  members: OrganizationMemberConnection;
+  /** Clients whose tokens act as this organization. Owners only. */
+  machineClients?: Maybe<MachineClientConnection>;
+  /** Every change made in this organization, newest first. Owners only. */
+  auditLog?: Maybe<AuditEventConnection>;
 };
 
 
@@ -220,8 +173,51 @@ export type OrganizationMachineClientsArgs = {
  * modules) a catalog and workspaces. Readable by its members and its machine clients.
  */
 export type OrganizationMembersArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A team's shared space: members with roles, machine clients, and (in other
+ * modules) a catalog and workspaces. Readable by its members and its machine clients.
+ */
+export type OrganizationMachineClientsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A team's shared space: members with roles, machine clients, and (in other
+ * modules) a catalog and workspaces. Readable by its members and its machine clients.
+ */
+export type OrganizationAuditLogArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type OrganizationMember = {
+  __typename?: 'OrganizationMember';
+  user: User;
+  role: OrganizationRole;
+  joinedAt: Scalars['DateTime']['output'];
+};
+
+/**
+ * An OAuth client (client-credentials grant) provisioned for an organization:
+ * its tokens act as the organization with `role`, and never manage members.
+ */
+export type MachineClient = Node & {
+  __typename?: 'MachineClient';
+  id: Scalars['ID']['output'];
+  clientId: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  role: OrganizationRole;
+  organization: Organization;
+  createdAt: Scalars['DateTime']['output'];
+  /** Set once revoked; tokens of a revoked client are refused. */
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type OrganizationConnection = {
@@ -236,13 +232,6 @@ export type OrganizationEdge = {
   node: Organization;
 };
 
-export type OrganizationMember = {
-  __typename?: 'OrganizationMember';
-  joinedAt: Scalars['DateTime']['output'];
-  role: OrganizationRole;
-  user: User;
-};
-
 export type OrganizationMemberConnection = {
   __typename?: 'OrganizationMemberConnection';
   edges: Array<OrganizationMemberEdge>;
@@ -255,9 +244,62 @@ export type OrganizationMemberEdge = {
   node: OrganizationMember;
 };
 
-export type OrganizationMemberPayload = {
-  __typename?: 'OrganizationMemberPayload';
-  member: OrganizationMember;
+export type MachineClientConnection = {
+  __typename?: 'MachineClientConnection';
+  edges: Array<MachineClientEdge>;
+  pageInfo: PageInfo;
+};
+
+export type MachineClientEdge = {
+  __typename?: 'MachineClientEdge';
+  cursor: Scalars['String']['output'];
+  node: MachineClient;
+};
+
+export type CreateOrganizationInput = {
+  /** Lower-case letters, digits and single hyphens; 2 to 40 characters. */
+  slug: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+};
+
+export type UpdateOrganizationInput = {
+  organizationId: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Set to match tokens' `org_id`; an empty string clears it. */
+  externalId?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type AddOrganizationMemberInput = {
+  organizationId: Scalars['ID']['input'];
+  /** Adds this subject, creating the user record if they have not signed in yet. */
+  userSubject?: InputMaybe<Scalars['String']['input']>;
+  /** Adds the user who signed in with this email. */
+  userEmail?: InputMaybe<Scalars['String']['input']>;
+  role: OrganizationRole;
+};
+
+export type ChangeOrganizationMemberRoleInput = {
+  organizationId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+  role: OrganizationRole;
+};
+
+export type RemoveOrganizationMemberInput = {
+  organizationId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+export type CreateMachineClientInput = {
+  organizationId: Scalars['ID']['input'];
+  /** The client id the identity provider issued (the `azp` of its tokens). */
+  clientId: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  role: OrganizationRole;
+};
+
+export type RevokeMachineClientInput = {
+  organizationId: Scalars['ID']['input'];
+  clientId: Scalars['String']['input'];
 };
 
 export type OrganizationPayload = {
@@ -265,54 +307,9 @@ export type OrganizationPayload = {
   organization: Organization;
 };
 
-/** FloxHub organization roles: OWNER > WRITER > READER. */
-export type OrganizationRole =
-  | 'OWNER'
-  | 'READER'
-  | 'WRITER';
-
-export type PageInfo = {
-  __typename?: 'PageInfo';
-  endCursor?: Maybe<Scalars['String']['output']>;
-  hasNextPage: Scalars['Boolean']['output'];
-  hasPreviousPage: Scalars['Boolean']['output'];
-  startCursor?: Maybe<Scalars['String']['output']>;
-};
-
-export type PrincipalKind =
-  | 'MACHINE'
-  | 'USER';
-
-export type Query = {
-  __typename?: 'Query';
-  /** The object with this global ID, when the caller may see it; null otherwise. */
-  node?: Maybe<Node>;
-  organization?: Maybe<Organization>;
-  /** The organizations the caller can see: a user's memberships, a machine client's own organization. */
-  organizations: OrganizationConnection;
-  /** The caller; null when anonymous. */
-  viewer?: Maybe<Viewer>;
-};
-
-
-export type QueryNodeArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-export type QueryOrganizationArgs = {
-  slug: Scalars['String']['input'];
-};
-
-
-export type QueryOrganizationsArgs = {
-  after?: InputMaybe<Scalars['String']['input']>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-};
-
-export type RemoveOrganizationMemberInput = {
-  organizationId: Scalars['ID']['input'];
-  userId: Scalars['ID']['input'];
+export type OrganizationMemberPayload = {
+  __typename?: 'OrganizationMemberPayload';
+  member: OrganizationMember;
 };
 
 export type RemoveOrganizationMemberPayload = {
@@ -322,36 +319,39 @@ export type RemoveOrganizationMemberPayload = {
   removedUserId: Scalars['ID']['output'];
 };
 
-export type RevokeMachineClientInput = {
-  clientId: Scalars['String']['input'];
-  organizationId: Scalars['ID']['input'];
+export type MachineClientPayload = {
+  __typename?: 'MachineClientPayload';
+  machineClient: MachineClient;
 };
 
-export type UpdateOrganizationInput = {
-  /** Set to match tokens' `org_id`; an empty string clears it. */
-  externalId?: InputMaybe<Scalars['String']['input']>;
-  name?: InputMaybe<Scalars['String']['input']>;
-  organizationId: Scalars['ID']['input'];
-};
-
-/** A person, known by the identity provider's subject. */
-export type User = Node & {
-  __typename?: 'User';
-  email?: Maybe<Scalars['String']['output']>;
+/** One change, written in the same transaction as the change itself. Never edited or deleted. */
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
   id: Scalars['ID']['output'];
-  name?: Maybe<Scalars['String']['output']>;
-  /** The identity provider's subject, e.g. `auth0|123`. */
-  subject: Scalars['String']['output'];
+  /** The mutation that made the change, e.g. `addOrganizationMember`. */
+  operation: Scalars['String']['output'];
+  actorKind: PrincipalKind;
+  /** The user who acted, when actorKind is USER. */
+  actorUser?: Maybe<User>;
+  /** The machine client that acted, when actorKind is MACHINE. */
+  actorMachineClient?: Maybe<MachineClient>;
+  /** Global ID of the object changed. */
+  targetId?: Maybe<Scalars['ID']['output']>;
+  details: Scalars['JSON']['output'];
+  requestId?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
 };
 
-/** Who is calling: a user, or an organization's machine client. */
-export type Viewer = {
-  __typename?: 'Viewer';
-  kind: PrincipalKind;
-  /** Set when kind is MACHINE: the client the token was issued to. */
-  machineClient?: Maybe<MachineClient>;
-  /** Set when kind is USER. */
-  user?: Maybe<User>;
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  edges: Array<AuditEventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEvent;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -428,92 +428,101 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   Node:
-    | ( MachineClientRow )
-    | ( OrganizationRow )
     | ( UserRow )
+    | ( OrganizationRow )
+    | ( MachineClientRow )
   ;
 }>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   AccessRole: AccessRole;
+  PrincipalKind: PrincipalKind;
+  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Viewer: ResolverTypeWrapper<Principal>;
+  User: ResolverTypeWrapper<UserRow>;
+  OrganizationRole: OrganizationRole;
+  Organization: ResolverTypeWrapper<OrganizationRow>;
+  OrganizationMember: ResolverTypeWrapper<OrganizationMemberRow>;
+  MachineClient: ResolverTypeWrapper<MachineClientRow>;
+  OrganizationConnection: ResolverTypeWrapper<Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationEdge']> }>;
+  OrganizationEdge: ResolverTypeWrapper<Omit<OrganizationEdge, 'node'> & { node: ResolversTypes['Organization'] }>;
+  OrganizationMemberConnection: ResolverTypeWrapper<Omit<OrganizationMemberConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationMemberEdge']> }>;
+  OrganizationMemberEdge: ResolverTypeWrapper<Omit<OrganizationMemberEdge, 'node'> & { node: ResolversTypes['OrganizationMember'] }>;
+  MachineClientConnection: ResolverTypeWrapper<Omit<MachineClientConnection, 'edges'> & { edges: Array<ResolversTypes['MachineClientEdge']> }>;
+  MachineClientEdge: ResolverTypeWrapper<Omit<MachineClientEdge, 'node'> & { node: ResolversTypes['MachineClient'] }>;
+  CreateOrganizationInput: CreateOrganizationInput;
+  UpdateOrganizationInput: UpdateOrganizationInput;
   AddOrganizationMemberInput: AddOrganizationMemberInput;
+  ChangeOrganizationMemberRoleInput: ChangeOrganizationMemberRoleInput;
+  RemoveOrganizationMemberInput: RemoveOrganizationMemberInput;
+  CreateMachineClientInput: CreateMachineClientInput;
+  RevokeMachineClientInput: RevokeMachineClientInput;
+  OrganizationPayload: ResolverTypeWrapper<Omit<OrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
+  OrganizationMemberPayload: ResolverTypeWrapper<Omit<OrganizationMemberPayload, 'member'> & { member: ResolversTypes['OrganizationMember'] }>;
+  RemoveOrganizationMemberPayload: ResolverTypeWrapper<RemovedMember>;
+  MachineClientPayload: ResolverTypeWrapper<Omit<MachineClientPayload, 'machineClient'> & { machineClient: ResolversTypes['MachineClient'] }>;
   AuditEvent: ResolverTypeWrapper<AuditEventRow>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  ChangeOrganizationMemberRoleInput: ChangeOrganizationMemberRoleInput;
-  CreateMachineClientInput: CreateMachineClientInput;
-  CreateOrganizationInput: CreateOrganizationInput;
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
-  MachineClient: ResolverTypeWrapper<MachineClientRow>;
-  MachineClientConnection: ResolverTypeWrapper<Omit<MachineClientConnection, 'edges'> & { edges: Array<ResolversTypes['MachineClientEdge']> }>;
-  MachineClientEdge: ResolverTypeWrapper<Omit<MachineClientEdge, 'node'> & { node: ResolversTypes['MachineClient'] }>;
-  MachineClientPayload: ResolverTypeWrapper<Omit<MachineClientPayload, 'machineClient'> & { machineClient: ResolversTypes['MachineClient'] }>;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
-  Organization: ResolverTypeWrapper<OrganizationRow>;
-  OrganizationConnection: ResolverTypeWrapper<Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationEdge']> }>;
-  OrganizationEdge: ResolverTypeWrapper<Omit<OrganizationEdge, 'node'> & { node: ResolversTypes['Organization'] }>;
-  OrganizationMember: ResolverTypeWrapper<OrganizationMemberRow>;
-  OrganizationMemberConnection: ResolverTypeWrapper<Omit<OrganizationMemberConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationMemberEdge']> }>;
-  OrganizationMemberEdge: ResolverTypeWrapper<Omit<OrganizationMemberEdge, 'node'> & { node: ResolversTypes['OrganizationMember'] }>;
-  OrganizationMemberPayload: ResolverTypeWrapper<Omit<OrganizationMemberPayload, 'member'> & { member: ResolversTypes['OrganizationMember'] }>;
-  OrganizationPayload: ResolverTypeWrapper<Omit<OrganizationPayload, 'organization'> & { organization: ResolversTypes['Organization'] }>;
-  OrganizationRole: OrganizationRole;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
-  PrincipalKind: PrincipalKind;
-  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  RemoveOrganizationMemberInput: RemoveOrganizationMemberInput;
-  RemoveOrganizationMemberPayload: ResolverTypeWrapper<RemovedMember>;
-  RevokeMachineClientInput: RevokeMachineClientInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  UpdateOrganizationInput: UpdateOrganizationInput;
-  User: ResolverTypeWrapper<UserRow>;
-  Viewer: ResolverTypeWrapper<Principal>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  JSON: Scalars['JSON']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  ID: Scalars['ID']['output'];
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
+  Query: Record<PropertyKey, never>;
+  Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
+  Viewer: Principal;
+  User: UserRow;
+  Organization: OrganizationRow;
+  OrganizationMember: OrganizationMemberRow;
+  MachineClient: MachineClientRow;
+  OrganizationConnection: Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrganizationEdge']> };
+  OrganizationEdge: Omit<OrganizationEdge, 'node'> & { node: ResolversParentTypes['Organization'] };
+  OrganizationMemberConnection: Omit<OrganizationMemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrganizationMemberEdge']> };
+  OrganizationMemberEdge: Omit<OrganizationMemberEdge, 'node'> & { node: ResolversParentTypes['OrganizationMember'] };
+  MachineClientConnection: Omit<MachineClientConnection, 'edges'> & { edges: Array<ResolversParentTypes['MachineClientEdge']> };
+  MachineClientEdge: Omit<MachineClientEdge, 'node'> & { node: ResolversParentTypes['MachineClient'] };
+  CreateOrganizationInput: CreateOrganizationInput;
+  UpdateOrganizationInput: UpdateOrganizationInput;
   AddOrganizationMemberInput: AddOrganizationMemberInput;
+  ChangeOrganizationMemberRoleInput: ChangeOrganizationMemberRoleInput;
+  RemoveOrganizationMemberInput: RemoveOrganizationMemberInput;
+  CreateMachineClientInput: CreateMachineClientInput;
+  RevokeMachineClientInput: RevokeMachineClientInput;
+  OrganizationPayload: Omit<OrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
+  OrganizationMemberPayload: Omit<OrganizationMemberPayload, 'member'> & { member: ResolversParentTypes['OrganizationMember'] };
+  RemoveOrganizationMemberPayload: RemovedMember;
+  MachineClientPayload: Omit<MachineClientPayload, 'machineClient'> & { machineClient: ResolversParentTypes['MachineClient'] };
   AuditEvent: AuditEventRow;
   AuditEventConnection: Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditEventEdge']> };
   AuditEventEdge: Omit<AuditEventEdge, 'node'> & { node: ResolversParentTypes['AuditEvent'] };
-  Boolean: Scalars['Boolean']['output'];
-  ChangeOrganizationMemberRoleInput: ChangeOrganizationMemberRoleInput;
-  CreateMachineClientInput: CreateMachineClientInput;
-  CreateOrganizationInput: CreateOrganizationInput;
-  DateTime: Scalars['DateTime']['output'];
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
-  JSON: Scalars['JSON']['output'];
-  MachineClient: MachineClientRow;
-  MachineClientConnection: Omit<MachineClientConnection, 'edges'> & { edges: Array<ResolversParentTypes['MachineClientEdge']> };
-  MachineClientEdge: Omit<MachineClientEdge, 'node'> & { node: ResolversParentTypes['MachineClient'] };
-  MachineClientPayload: Omit<MachineClientPayload, 'machineClient'> & { machineClient: ResolversParentTypes['MachineClient'] };
-  Mutation: Record<PropertyKey, never>;
-  Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
-  Organization: OrganizationRow;
-  OrganizationConnection: Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrganizationEdge']> };
-  OrganizationEdge: Omit<OrganizationEdge, 'node'> & { node: ResolversParentTypes['Organization'] };
-  OrganizationMember: OrganizationMemberRow;
-  OrganizationMemberConnection: Omit<OrganizationMemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrganizationMemberEdge']> };
-  OrganizationMemberEdge: Omit<OrganizationMemberEdge, 'node'> & { node: ResolversParentTypes['OrganizationMember'] };
-  OrganizationMemberPayload: Omit<OrganizationMemberPayload, 'member'> & { member: ResolversParentTypes['OrganizationMember'] };
-  OrganizationPayload: Omit<OrganizationPayload, 'organization'> & { organization: ResolversParentTypes['Organization'] };
-  PageInfo: PageInfo;
-  Query: Record<PropertyKey, never>;
-  RemoveOrganizationMemberInput: RemoveOrganizationMemberInput;
-  RemoveOrganizationMemberPayload: RemovedMember;
-  RevokeMachineClientInput: RevokeMachineClientInput;
   String: Scalars['String']['output'];
-  UpdateOrganizationInput: UpdateOrganizationInput;
-  User: UserRow;
-  Viewer: Principal;
 }>;
+
+export type RequiresRoleDirectiveArgs = {
+  role?: Maybe<AccessRole>;
+  anyOf?: Maybe<Array<AccessRole>>;
+  scope?: Maybe<Scalars['String']['input']>;
+  principal?: Maybe<PrincipalKind>;
+};
+
+export type RequiresRoleDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresRoleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuthenticatedDirectiveArgs = {
   principal?: Maybe<PrincipalKind>;
@@ -525,94 +534,83 @@ export type PublicDirectiveArgs = { };
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = Context, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
-export type RequiresRoleDirectiveArgs = {
-  anyOf?: Maybe<Array<AccessRole>>;
-  principal?: Maybe<PrincipalKind>;
-  role?: Maybe<AccessRole>;
-  scope?: Maybe<Scalars['String']['input']>;
-};
-
-export type RequiresRoleDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresRoleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
-
-export type AuditEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
-  actorKind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
-  actorMachineClient?: Resolver<Maybe<ResolversTypes['MachineClient']>, ParentType, ContextType>;
-  actorUser?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  details?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  targetId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-}>;
-
-export type AuditEventConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = ResolversObject<{
-  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
-}>;
-
-export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = ResolversObject<{
-  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
-}>;
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
-export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
-  name: 'JSON';
-}
-
-export type MachineClientResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MachineClient'] = ResolversParentTypes['MachineClient']> = ResolversObject<{
-  clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
-  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  role?: Resolver<ResolversTypes['OrganizationRole'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'User' | 'Organization' | 'MachineClient', ParentType, ContextType>;
 }>;
 
-export type MachineClientConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MachineClientConnection'] = ResolversParentTypes['MachineClientConnection']> = ResolversObject<{
-  edges?: Resolver<Array<ResolversTypes['MachineClientEdge']>, ParentType, ContextType>;
-  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type MachineClientEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MachineClientEdge'] = ResolversParentTypes['MachineClientEdge']> = ResolversObject<{
-  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['MachineClient'], ParentType, ContextType>;
-}>;
-
-export type MachineClientPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MachineClientPayload'] = ResolversParentTypes['MachineClientPayload']> = ResolversObject<{
-  machineClient?: Resolver<ResolversTypes['MachineClient'], ParentType, ContextType>;
+export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
+  organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'slug'>>;
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createOrganization?: Resolver<ResolversTypes['OrganizationPayload'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
+  updateOrganization?: Resolver<ResolversTypes['OrganizationPayload'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'input'>>;
   addOrganizationMember?: Resolver<ResolversTypes['OrganizationMemberPayload'], ParentType, ContextType, RequireFields<MutationAddOrganizationMemberArgs, 'input'>>;
   changeOrganizationMemberRole?: Resolver<ResolversTypes['OrganizationMemberPayload'], ParentType, ContextType, RequireFields<MutationChangeOrganizationMemberRoleArgs, 'input'>>;
-  createMachineClient?: Resolver<ResolversTypes['MachineClientPayload'], ParentType, ContextType, RequireFields<MutationCreateMachineClientArgs, 'input'>>;
-  createOrganization?: Resolver<ResolversTypes['OrganizationPayload'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   removeOrganizationMember?: Resolver<ResolversTypes['RemoveOrganizationMemberPayload'], ParentType, ContextType, RequireFields<MutationRemoveOrganizationMemberArgs, 'input'>>;
+  createMachineClient?: Resolver<ResolversTypes['MachineClientPayload'], ParentType, ContextType, RequireFields<MutationCreateMachineClientArgs, 'input'>>;
   revokeMachineClient?: Resolver<ResolversTypes['MachineClientPayload'], ParentType, ContextType, RequireFields<MutationRevokeMachineClientArgs, 'input'>>;
-  updateOrganization?: Resolver<ResolversTypes['OrganizationPayload'], ParentType, ContextType, RequireFields<MutationUpdateOrganizationArgs, 'input'>>;
 }>;
 
-export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'MachineClient' | 'Organization' | 'User', ParentType, ContextType>;
+export type ViewerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
+  kind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  machineClient?: Resolver<Maybe<ResolversTypes['MachineClient']>, ParentType, ContextType>;
+}>;
+
+export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OrganizationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = ResolversObject<{
-  auditLog?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, Partial<OrganizationAuditLogArgs>>;
-  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  machineClients?: Resolver<Maybe<ResolversTypes['MachineClientConnection']>, ParentType, ContextType, Partial<OrganizationMachineClientsArgs>>;
-  members?: Resolver<ResolversTypes['OrganizationMemberConnection'], ParentType, ContextType, Partial<OrganizationMembersArgs>>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   viewerRole?: Resolver<ResolversTypes['OrganizationRole'], ParentType, ContextType>;
+  members?: Resolver<ResolversTypes['OrganizationMemberConnection'], ParentType, ContextType, Partial<OrganizationMembersArgs>>;
+  machineClients?: Resolver<Maybe<ResolversTypes['MachineClientConnection']>, ParentType, ContextType, Partial<OrganizationMachineClientsArgs>>;
+  auditLog?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, Partial<OrganizationAuditLogArgs>>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OrganizationMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationMember'] = ResolversParentTypes['OrganizationMember']> = ResolversObject<{
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['OrganizationRole'], ParentType, ContextType>;
+  joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type MachineClientResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MachineClient'] = ResolversParentTypes['MachineClient']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['OrganizationRole'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -626,12 +624,6 @@ export type OrganizationEdgeResolvers<ContextType = Context, ParentType extends 
   node?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
 }>;
 
-export type OrganizationMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationMember'] = ResolversParentTypes['OrganizationMember']> = ResolversObject<{
-  joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  role?: Resolver<ResolversTypes['OrganizationRole'], ParentType, ContextType>;
-  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
-}>;
-
 export type OrganizationMemberConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationMemberConnection'] = ResolversParentTypes['OrganizationMemberConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['OrganizationMemberEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -642,26 +634,22 @@ export type OrganizationMemberEdgeResolvers<ContextType = Context, ParentType ex
   node?: Resolver<ResolversTypes['OrganizationMember'], ParentType, ContextType>;
 }>;
 
-export type OrganizationMemberPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationMemberPayload'] = ResolversParentTypes['OrganizationMemberPayload']> = ResolversObject<{
-  member?: Resolver<ResolversTypes['OrganizationMember'], ParentType, ContextType>;
+export type MachineClientConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MachineClientConnection'] = ResolversParentTypes['MachineClientConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['MachineClientEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type MachineClientEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MachineClientEdge'] = ResolversParentTypes['MachineClientEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['MachineClient'], ParentType, ContextType>;
 }>;
 
 export type OrganizationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationPayload'] = ResolversParentTypes['OrganizationPayload']> = ResolversObject<{
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
 }>;
 
-export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
-  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-}>;
-
-export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
-  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'slug'>>;
-  organizations?: Resolver<ResolversTypes['OrganizationConnection'], ParentType, ContextType, Partial<QueryOrganizationsArgs>>;
-  viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
+export type OrganizationMemberPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationMemberPayload'] = ResolversParentTypes['OrganizationMemberPayload']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['OrganizationMember'], ParentType, ContextType>;
 }>;
 
 export type RemoveOrganizationMemberPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RemoveOrganizationMemberPayload'] = ResolversParentTypes['RemoveOrganizationMemberPayload']> = ResolversObject<{
@@ -669,49 +657,61 @@ export type RemoveOrganizationMemberPayloadResolvers<ContextType = Context, Pare
   removedUserId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
-export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
-  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+export type MachineClientPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MachineClientPayload'] = ResolversParentTypes['MachineClientPayload']> = ResolversObject<{
+  machineClient?: Resolver<ResolversTypes['MachineClient'], ParentType, ContextType>;
 }>;
 
-export type ViewerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
-  kind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
-  machineClient?: Resolver<Maybe<ResolversTypes['MachineClient']>, ParentType, ContextType>;
-  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+export type AuditEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actorKind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
+  actorUser?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  actorMachineClient?: Resolver<Maybe<ResolversTypes['MachineClient']>, ParentType, ContextType>;
+  targetId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  details?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type AuditEventConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventConnection'] = ResolversParentTypes['AuditEventConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type AuditEventEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEventEdge'] = ResolversParentTypes['AuditEventEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEvent'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  JSON?: GraphQLScalarType;
+  DateTime?: GraphQLScalarType;
+  Node?: NodeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+  Organization?: OrganizationResolvers<ContextType>;
+  OrganizationMember?: OrganizationMemberResolvers<ContextType>;
+  MachineClient?: MachineClientResolvers<ContextType>;
+  OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
+  OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
+  OrganizationMemberConnection?: OrganizationMemberConnectionResolvers<ContextType>;
+  OrganizationMemberEdge?: OrganizationMemberEdgeResolvers<ContextType>;
+  MachineClientConnection?: MachineClientConnectionResolvers<ContextType>;
+  MachineClientEdge?: MachineClientEdgeResolvers<ContextType>;
+  OrganizationPayload?: OrganizationPayloadResolvers<ContextType>;
+  OrganizationMemberPayload?: OrganizationMemberPayloadResolvers<ContextType>;
+  RemoveOrganizationMemberPayload?: RemoveOrganizationMemberPayloadResolvers<ContextType>;
+  MachineClientPayload?: MachineClientPayloadResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventEdge?: AuditEventEdgeResolvers<ContextType>;
-  DateTime?: GraphQLScalarType;
-  JSON?: GraphQLScalarType;
-  MachineClient?: MachineClientResolvers<ContextType>;
-  MachineClientConnection?: MachineClientConnectionResolvers<ContextType>;
-  MachineClientEdge?: MachineClientEdgeResolvers<ContextType>;
-  MachineClientPayload?: MachineClientPayloadResolvers<ContextType>;
-  Mutation?: MutationResolvers<ContextType>;
-  Node?: NodeResolvers<ContextType>;
-  Organization?: OrganizationResolvers<ContextType>;
-  OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
-  OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
-  OrganizationMember?: OrganizationMemberResolvers<ContextType>;
-  OrganizationMemberConnection?: OrganizationMemberConnectionResolvers<ContextType>;
-  OrganizationMemberEdge?: OrganizationMemberEdgeResolvers<ContextType>;
-  OrganizationMemberPayload?: OrganizationMemberPayloadResolvers<ContextType>;
-  OrganizationPayload?: OrganizationPayloadResolvers<ContextType>;
-  PageInfo?: PageInfoResolvers<ContextType>;
-  Query?: QueryResolvers<ContextType>;
-  RemoveOrganizationMemberPayload?: RemoveOrganizationMemberPayloadResolvers<ContextType>;
-  User?: UserResolvers<ContextType>;
-  Viewer?: ViewerResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  requiresRole?: RequiresRoleDirectiveResolver<any, any, ContextType>;
   authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
-  requiresRole?: RequiresRoleDirectiveResolver<any, any, ContextType>;
 }>;
