@@ -36,6 +36,13 @@ export async function generateResolverTypes(): Promise<string> {
         MachineClient: '../db/schema.js#MachineClientRow',
         AuditEvent: '../db/schema.js#AuditEventRow',
         RemoveOrganizationMemberPayload: '../features/members/resolvers.js#RemovedMember',
+        Environment: '../db/schema.js#EnvironmentRow',
+        EnvironmentGeneration: '../db/schema.js#EnvironmentGenerationRow',
+        EnvironmentEvent: '../db/schema.js#EnvironmentEventRow',
+        Package: '../db/schema.js#PackageRow',
+        PackageVersion: '../db/schema.js#PackageVersionRow',
+        DeleteEnvironmentPayload: '../db/schema.js#EnvironmentRow',
+        Actor: '../features/catalog-actor.js#ActorRow',
       },
     },
   });

@@ -41,16 +41,16 @@ export function createContextBuilder(deps: ContextDeps) {
   return async (headers: IncomingHttpHeaders): Promise<Context> => {
     const principal = await authenticate(deps, headers.authorization);
     const requestId = requestIdFrom(headers['x-request-id']);
+    const fresh = () => ({
+      access: createAccess(deps.db, principal, () => onBatch('organizationRole')),
+      loaders: createLoaders(deps.db, principal, onBatch),
+    });
     const ctx: Context = {
       requestId,
       principal,
       db: deps.db,
-      access: createAccess(deps.db, principal, () => onBatch('organizationRole')),
-      loaders: createLoaders(deps.db, principal, onBatch),
-      resetLoaders: () => {
-        ctx.loaders = createLoaders(deps.db, principal, onBatch);
-        ctx.access = createAccess(deps.db, principal, () => onBatch('organizationRole'));
-      },
+      ...fresh(),
+      resetLoaders: () => Object.assign(ctx, fresh()),
     };
     return ctx;
   };

@@ -4,7 +4,17 @@
  * field it takes it from a global ID argument through `scopeOfId`.
  */
 import type { Context } from '../context.js';
-import type { AuditEventRow, MachineClientRow, OrganizationMemberRow, OrganizationRow } from '../db/schema.js';
+import type {
+  AuditEventRow,
+  EnvironmentEventRow,
+  EnvironmentGenerationRow,
+  EnvironmentRow,
+  MachineClientRow,
+  OrganizationMemberRow,
+  OrganizationRow,
+  PackageRow,
+  PackageVersionRow,
+} from '../db/schema.js';
 import { badInput } from '../errors.js';
 import { parseGlobalId } from '../graphql/global-id.js';
 
@@ -17,6 +27,17 @@ export const parentScopes: Record<string, (parent: never) => Scope> = {
   OrganizationMember: (m: OrganizationMemberRow) => ({ organizationId: m.organizationId }),
   MachineClient: (m: MachineClientRow) => ({ organizationId: m.organizationId }),
   AuditEvent: (e: AuditEventRow) => ({ organizationId: e.organizationId }),
+  Environment: (e: EnvironmentRow) => ({ organizationId: e.organizationId }),
+  EnvironmentGeneration: (g: EnvironmentGenerationRow) => ({ organizationId: g.organizationId }),
+  EnvironmentEvent: (e: EnvironmentEventRow) => ({ organizationId: e.organizationId }),
+  Package: (p: PackageRow) => ({ organizationId: p.organizationId }),
+  PackageVersion: (v: PackageVersionRow) => ({ organizationId: v.organizationId }),
+};
+
+const rowOf = {
+  MachineClient: (ctx: Context, id: string) => ctx.loaders.machineClientById.load(id),
+  Environment: (ctx: Context, id: string) => ctx.loaders.environmentById.load(id),
+  Package: (ctx: Context, id: string) => ctx.loaders.packageById.load(id),
 };
 
 /**
@@ -29,8 +50,10 @@ export async function scopeOfId(ctx: Context, globalId: unknown, field: string):
   switch (parsed.type) {
     case 'Organization':
       return { organizationId: parsed.id };
-    case 'MachineClient': {
-      const row = await ctx.loaders.machineClientById.load(parsed.id);
+    case 'MachineClient':
+    case 'Environment':
+    case 'Package': {
+      const row = await rowOf[parsed.type](ctx, parsed.id);
       return row && { organizationId: row.organizationId };
     }
     default:

@@ -5,20 +5,23 @@
  */
 import { and, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Page, TimeKey } from '../graphql/connection.js';
+import type { Page, SortKey } from '../graphql/connection.js';
 import type { Db } from './client.js';
 
-/** `(created, id) > after`, the keyset condition for lists ordered by creation. */
-export function afterTimeKey(created: PgColumn, id: PgColumn, after: TimeKey | null): SQL | undefined {
-  return after ? sql`(${created}, ${id}) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined;
+/** `(columns) > (after)`: the rows that follow the cursor in the list's order. */
+export function afterKey(columns: readonly PgColumn[], after: SortKey | null): SQL | undefined {
+  if (!after) return undefined;
+  // Casts make the parameters' types explicit: a cursor arrives as JSON text and numbers.
+  const values = after.map((value, i) => sql`${value}::${sql.raw(columns[i]!.getSQLType())}`);
+  return sql`(${sql.join([...columns], sql`, `)}) > (${sql.join(values, sql`, `)})`;
 }
 
 export interface ChildList<T extends PgTable> {
   table: T;
   parent: PgColumn;
-  created: PgColumn;
-  id: PgColumn;
-  /** Narrows the children further (visibility, soft deletion). */
+  /** The list's order; a cursor holds these columns' values. */
+  order: readonly PgColumn[];
+  /** Narrows the children further (tenant, soft deletion). */
   where?: SQL | undefined;
 }
 
@@ -26,16 +29,16 @@ export async function pageChildren<T extends PgTable>(
   db: Db,
   list: ChildList<T>,
   parentIds: readonly string[],
-  page: Page<TimeKey>,
+  page: Page<SortKey>,
 ): Promise<Map<string, T['$inferSelect'][]>> {
   // Drizzle cannot type a subquery over a generic table; the shape is the table's own row plus `rank`.
   const ranked: any = db
     .select({
       ...getTableColumns(list.table),
-      rank: sql<number>`row_number() over (partition by ${list.parent} order by ${list.created}, ${list.id})`.as('rank'),
+      rank: sql<number>`row_number() over (partition by ${list.parent} order by ${sql.join([...list.order], sql`, `)})`.as('rank'),
     })
     .from(list.table as PgTable)
-    .where(and(inArray(list.parent, [...parentIds]), afterTimeKey(list.created, list.id, page.after), list.where))
+    .where(and(inArray(list.parent, [...parentIds]), afterKey(list.order, page.after), list.where))
     .as('ranked');
   const rows: Record<string, unknown>[] = await db.select().from(ranked).where(lte(ranked.rank, page.limit));
   const parentKey = Object.entries(getTableColumns(list.table)).find(([, c]) => c === list.parent)![0];

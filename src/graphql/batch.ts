@@ -3,7 +3,7 @@
  * batches (orgraph_dataloader_batches_total) through `onBatch`.
  */
 import DataLoader from 'dataloader';
-import type { Page, TimeKey } from './connection.js';
+import type { Page, SortKey } from './connection.js';
 
 export type OnBatch = (loader: string) => void;
 
@@ -22,7 +22,9 @@ export function rowsById<T extends { id: string }>(
 
 export interface PageKey {
   parentId: string;
-  page: Page<TimeKey>;
+  page: Page<SortKey>;
+  /** The organization the parent belongs to; the statement stays inside the tenants asked for. */
+  tenantId?: string;
 }
 
 /**
@@ -32,26 +34,69 @@ export interface PageKey {
 export function pagesByParent<T>(
   name: string,
   onBatch: OnBatch,
-  fetch: (parentIds: readonly string[], page: Page<TimeKey>) => Promise<Map<string, T[]>>,
+  fetch: (parentIds: readonly string[], page: Page<SortKey>, tenantIds: readonly string[]) => Promise<Map<string, T[]>>,
 ): DataLoader<PageKey, T[], string> {
   return new DataLoader(
     async (keys) => {
-      const shapes = new Map<string, { page: Page<TimeKey>; parentIds: string[] }>();
-      for (const { parentId, page } of keys) {
+      const shapes = new Map<string, { page: Page<SortKey>; parentIds: string[]; tenantIds: Set<string> }>();
+      for (const { parentId, page, tenantId } of keys) {
         const shape = JSON.stringify(page);
-        const group = shapes.get(shape) ?? { page, parentIds: [] };
+        const group = shapes.get(shape) ?? { page, parentIds: [], tenantIds: new Set<string>() };
         group.parentIds.push(parentId);
+        if (tenantId) group.tenantIds.add(tenantId);
         shapes.set(shape, group);
       }
       const results = new Map<string, Map<string, T[]>>();
       await Promise.all(
         [...shapes].map(async ([shape, group]) => {
           onBatch(name);
-          results.set(shape, await fetch(group.parentIds, group.page));
+          results.set(shape, await fetch(group.parentIds, group.page, [...group.tenantIds]));
         }),
       );
       return keys.map(({ parentId, page }) => results.get(JSON.stringify(page))?.get(parentId) ?? []);
     },
     { cacheKeyFn: ({ parentId, page }) => `${parentId}:${JSON.stringify(page)}` },
+  );
+}
+
+/**
+ * Rows by a composite key (e.g. organization + name): one statement per
+ * batch; `keyOf` names a key and the row that answers it alike.
+ */
+export function rowsByKey<K, T>(
+  name: string,
+  onBatch: OnBatch,
+  keyOf: (keyOrRow: K | T) => string,
+  fetch: (keys: readonly K[]) => Promise<T[]>,
+): DataLoader<K, T | null, string> {
+  return new DataLoader<K, T | null, string>(
+    async (keys) => {
+      onBatch(name);
+      const byKey = new Map((await fetch(keys)).map((row) => [keyOf(row), row]));
+      return keys.map((key) => byKey.get(keyOf(key)) ?? null);
+    },
+    { cacheKeyFn: keyOf },
+  );
+}
+
+/** All rows of each parent (short lists such as a package's versions), one statement per batch. */
+export function groupsByParent<T>(
+  name: string,
+  onBatch: OnBatch,
+  parentOf: (row: T) => string,
+  fetch: (parentIds: readonly string[], tenantIds: readonly string[]) => Promise<T[]>,
+): DataLoader<{ parentId: string; tenantId: string }, T[], string> {
+  return new DataLoader<{ parentId: string; tenantId: string }, T[], string>(
+    async (keys) => {
+      onBatch(name);
+      const rows = await fetch(
+        keys.map((k) => k.parentId),
+        [...new Set(keys.map((k) => k.tenantId))],
+      );
+      const groups = new Map<string, T[]>(keys.map((k) => [k.parentId, []]));
+      for (const row of rows) groups.get(parentOf(row))?.push(row);
+      return keys.map((k) => groups.get(k.parentId)!);
+    },
+    { cacheKeyFn: (k) => k.parentId },
   );
 }

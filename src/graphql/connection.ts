@@ -61,6 +61,9 @@ function decodeCursor<K>(cursor: string, isKey: (value: unknown) => value is K):
   throw badInput('after is not a cursor of this list', 'after');
 }
 
+/** A row's position in its list: the values of the list's ORDER BY columns. */
+export type SortKey = readonly (string | number)[];
+
 /** Cursor key for lists ordered by (created_at, id). */
 export type TimeKey = [string, string];
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -72,3 +75,10 @@ export const isTimeKey = (v: unknown): v is TimeKey =>
   !Number.isNaN(Date.parse(v[0])) &&
   typeof v[1] === 'string' &&
   UUID.test(v[1]);
+
+/** Cursor key for lists ordered by a sequence number, then id (e.g. generations). */
+export type NumberKey = [number, string];
+export const isNumberKey = (v: unknown): v is NumberKey =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && UUID.test(v[1]);
+
+export const timeKeyOf = (row: { createdAt: Date; id: string }): TimeKey => [row.createdAt.toISOString(), row.id];

@@ -9,6 +9,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { applyAccessRules } from '../auth/apply-access-rules.js';
 import { auditResolvers } from '../features/audit/resolvers.js';
+import { environmentResolvers } from '../features/environments/resolvers.js';
+import { packageResolvers } from '../features/packages/resolvers.js';
 import { machineClientResolvers } from '../features/machine-clients/resolvers.js';
 import { memberResolvers } from '../features/members/resolvers.js';
 import { nodeResolvers } from '../features/node/resolvers.js';
@@ -16,7 +18,7 @@ import { organizationResolvers } from '../features/organizations/resolvers.js';
 import { viewerResolvers } from '../features/viewer/resolvers.js';
 import { DateTime, JSONScalar } from './scalars.js';
 
-export const SDL_FILES = ['base', 'viewer', 'organizations', 'audit'];
+export const SDL_FILES = ['base', 'viewer', 'organizations', 'audit', 'catalog'];
 
 export function loadTypeDefs(): string[] {
   return SDL_FILES.map((name) => readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8'));
@@ -29,6 +31,8 @@ const resolvers: Resolvers[] = [
   memberResolvers,
   machineClientResolvers,
   auditResolvers,
+  environmentResolvers,
+  packageResolvers,
   nodeResolvers,
 ];
 

@@ -29,3 +29,51 @@ export function email(value: string, field = 'userEmail'): string {
   if (trimmed.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(trimmed)) throw badInput(`${field} is not an email address`, field);
   return trimmed;
 }
+
+/** A name inside the catalog (environment): letters, digits, `.`, `_`, `-`. */
+export function catalogName(value: string, field = 'name'): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) {
+    throw badInput(`${field} must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit`, field);
+  }
+  return value;
+}
+
+export function packageName(value: string, field = 'name'): string {
+  if (!/^[a-z0-9][a-z0-9._+-]{0,99}$/.test(value)) {
+    throw badInput(`${field} must be 1 to 100 lower-case letters, digits, '.', '_', '+' or '-', starting with a letter or digit`, field);
+  }
+  return value;
+}
+
+export function packageVersion(value: string, field = 'version'): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(value)) {
+    throw badInput(`${field} must be 1 to 64 letters, digits, '.', '_', '+' or '-', starting with a letter or digit`, field);
+  }
+  return value;
+}
+
+export const SYSTEMS = ['aarch64-darwin', 'aarch64-linux', 'x86_64-darwin', 'x86_64-linux'] as const;
+
+export function systems(values: readonly string[], field = 'systems'): string[] {
+  const unknown = values.filter((s) => !(SYSTEMS as readonly string[]).includes(s));
+  if (values.length === 0 || unknown.length > 0 || new Set(values).size !== values.length) {
+    throw badInput(`${field} must list one or more distinct systems of ${SYSTEMS.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`, field);
+  }
+  return [...values].sort();
+}
+
+const MAX_MANIFEST_BYTES = 256 * 1024;
+
+/** A manifest is a JSON object of bounded size. */
+export function manifest(value: unknown, field = 'manifest'): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${field} must be a JSON object`, field);
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_MANIFEST_BYTES) throw badInput(`${field} must be at most 256 KiB`, field);
+  return value as Record<string, unknown>;
+}
+
+export function description(value: string | null | undefined, field = 'description', max = 1000): string | null {
+  if (value == null) return null;
+  const trimmed = value.trim();
+  if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters`, field);
+  return trimmed === '' ? null : trimmed;
+}

@@ -500,12 +500,17 @@ describe('node(id:)', () => {
     ['a user of another tenant only', () => gus.id, () => alice],
     ['a user that does not exist', () => globalId('User', randomUUID()), () => alice],
     ["another tenant's machine client", () => globexCiId, () => alice],
-    ['a machine client of its own organization, to a non-owner', () => acmeCiId, () => bob],
   ])('with the well-formed ID of %s is null, with no error', async (_label, id, who) => {
     const res = await server.graphql(who().token, NODE, { id: id() });
     expect(res.status).toBe(200);
     expect(res.errors, res.raw).toBeUndefined();
     expect(res.data).toEqual({ node: null });
+  });
+
+  it('resolves a machine client for any member of its organization: clients author catalog rows members read', async () => {
+    const res = await server.graphql(bob.token, NODE, { id: acmeCiId });
+    expect(res.errors, res.raw).toBeUndefined();
+    expect(res.data).toEqual({ node: { __typename: 'MachineClient', id: acmeCiId } });
   });
 
   it('resolves the same kinds of ID when they are visible', async () => {

@@ -21,10 +21,53 @@ const NESTED = `{
   }
 }`;
 
+const CATALOG = `query($slug: String!) {
+  organization(slug: $slug) {
+    environments(first: 100) { edges { node {
+      name owner { subject }
+      currentGeneration { number manifest }
+      generations(first: 10) { edges { node { number description createdBy { __typename ... on User { subject } ... on MachineClient { clientId } } } } }
+      history(first: 10) { edges { node { kind actor { __typename } } } }
+    } } }
+    packages(first: 100) { edges { node { name versions { version systems publishedBy { __typename } } } } }
+  }
+}`;
+
+/** `size` environments with three generations each (one pushed by a machine client) and `size` packages with two versions. */
+async function catalogOf(slug: string, size: number) {
+  const org = await seed.organization(slug, { owner: `${slug}-owner` });
+  const gql = (token: string, query: string, i: Record<string, unknown>) =>
+    server.graphql(token, query, { i }).then((res) => {
+      if (res.errors) throw new Error(res.raw);
+      return res.data;
+    });
+  await gql(org.owner.token, 'mutation($i: CreateMachineClientInput!) { createMachineClient(input: $i) { machineClient { id } } }', {
+    organizationId: org.id, clientId: `${slug}-ci`, name: 'CI', role: 'WRITER',
+  });
+  const ci = await issuer.machineToken(`${slug}-ci`);
+  for (let i = 0; i < size; i++) {
+    const created = await gql(org.owner.token, 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { environment { id } } }', {
+      organizationId: org.id, name: `env-${i}`, manifest: { install: {} },
+    });
+    const environmentId = created.createEnvironment.environment.id;
+    const push = 'mutation($i: PushEnvironmentGenerationInput!) { pushEnvironmentGeneration(input: $i) { generation { number } } }';
+    await gql(ci, push, { environmentId, manifest: { install: { go: {} } }, description: 'from CI' });
+    await gql(org.owner.token, push, { environmentId, manifest: { install: { go: {}, jq: {} } }, description: 'by hand' });
+    for (const version of ['1.0.0', '1.1.0']) {
+      await gql(i % 2 ? ci : org.owner.token, 'mutation($i: PublishPackageInput!) { publishPackage(input: $i) { version { version } } }', {
+        organizationId: org.id, name: `pkg-${i}`, version, systems: ['x86_64-linux'],
+      });
+    }
+  }
+  return org;
+}
+
 beforeAll(async () => {
   issuer = await startIssuer();
   server = await startOrgraph(issuer);
   seed = seedFor(server, issuer);
+  await catalogOf('small', 3);
+  await catalogOf('large', 30);
   // few-owner owns 3 organizations, many-owner 30, each with two more members.
   for (const [owner, count] of [['few', 3], ['many', 30]] as const) {
     for (let i = 0; i < count; i++) {
@@ -41,21 +84,36 @@ afterAll(async () => {
   await issuer?.stop();
 });
 
-async function statementsFor(person: string) {
+async function statementsFor(person: string, query = NESTED, variables?: Record<string, unknown>) {
   const token = (await seed.person(person)).token;
   const before = await server.metric('orgraph_db_statements_total');
-  const res = await server.graphql(token, NESTED);
-  expect(res.errors).toBeUndefined();
-  return { statements: (await server.metric('orgraph_db_statements_total')) - before, orgs: res.data.organizations.edges.length };
+  const res = await server.graphql(token, query, variables);
+  expect(res.errors, res.raw).toBeUndefined();
+  return { statements: (await server.metric('orgraph_db_statements_total')) - before, data: res.data };
 }
 
 describe('a nested read of organizations, members, users and machine clients', () => {
   it('costs the same number of statements for 3 organizations as for 30', async () => {
     const few = await statementsFor('few-owner');
     const many = await statementsFor('many-owner');
-    expect([few.orgs, many.orgs]).toEqual([3, 30]);
+    expect([few.data.organizations.edges.length, many.data.organizations.edges.length]).toEqual([3, 30]);
     expect(many.statements).toBe(few.statements);
     // principal, organizations, role batch, members, users, machine clients, their organizations
     expect(few.statements).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('a nested read of the catalog: environments, generations and their authors, history, packages and versions', () => {
+  it('costs the same number of statements for 3 environments as for 30', async () => {
+    const small = await statementsFor('small-owner', CATALOG, { slug: 'small' });
+    const large = await statementsFor('large-owner', CATALOG, { slug: 'large' });
+    const environments = (r: typeof small) => r.data.organization.environments.edges;
+    expect([environments(small).length, environments(large).length]).toEqual([3, 30]);
+    expect(environments(large).every((e: any) => e.node.generations.edges.length === 3)).toBe(true);
+    expect(large.data.organization.packages.edges.every((e: any) => e.node.versions.length === 2)).toBe(true);
+    expect(large.statements).toBe(small.statements);
+    // principal, organization, role batch, environments, owners, current generations, generations,
+    // users + machine clients (authors), history, packages, versions
+    expect(small.statements).toBeLessThanOrEqual(13);
   });
 });

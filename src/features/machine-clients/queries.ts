@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { pageChildren } from '../../db/paging.js';
 import { machineClients, organizations, type MachineClientRow, type OrganizationRow } from '../../db/schema.js';
-import type { Page, TimeKey } from '../../graphql/connection.js';
+import type { Page, SortKey } from '../../graphql/connection.js';
 
 /** The client a machine token names, with its organization; revoked clients are not returned. */
 export async function activeMachineClient(
@@ -17,10 +17,10 @@ export async function activeMachineClient(
   return row && row.client.revokedAt === null ? row : null;
 }
 
-export function machineClientsOfOrganizations(db: Db, organizationIds: readonly string[], page: Page<TimeKey>) {
+export function machineClientsOfOrganizations(db: Db, organizationIds: readonly string[], page: Page<SortKey>) {
   return pageChildren(
     db,
-    { table: machineClients, parent: machineClients.organizationId, created: machineClients.createdAt, id: machineClients.id },
+    { table: machineClients, parent: machineClients.organizationId, order: [machineClients.createdAt, machineClients.id] },
     organizationIds,
     page,
   );

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.js';
 import { conflict, notFound } from '../../errors.js';
-import { isTimeKey, readPage, toConnection } from '../../graphql/connection.js';
+import { isTimeKey, readPage, timeKeyOf, toConnection } from '../../graphql/connection.js';
 import { expectGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { mutationOf } from '../../graphql/run-mutation.js';
 import { displayName, providerId } from '../../graphql/validate.js';
@@ -11,7 +11,7 @@ export const machineClientResolvers: Resolvers = {
     machineClients: async (org, args, ctx) => {
       const page = readPage(args, isTimeKey);
       const rows = await ctx.loaders.machineClientsPage.load({ parentId: org.id, page });
-      return toConnection(rows, page, (c) => [c.createdAt.toISOString(), c.id]);
+      return toConnection(rows, page, timeKeyOf);
     },
   },
   MachineClient: {

@@ -2,12 +2,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { pageChildren } from '../../db/paging.js';
 import { organizationMembers, type OrganizationMemberRow, type OrganizationRole } from '../../db/schema.js';
-import type { Page, TimeKey } from '../../graphql/connection.js';
+import type { Page, SortKey } from '../../graphql/connection.js';
 
-export function membersOfOrganizations(db: Db, organizationIds: readonly string[], page: Page<TimeKey>) {
+export function membersOfOrganizations(db: Db, organizationIds: readonly string[], page: Page<SortKey>) {
   return pageChildren(
     db,
-    { table: organizationMembers, parent: organizationMembers.organizationId, created: organizationMembers.createdAt, id: organizationMembers.userId },
+    { table: organizationMembers, parent: organizationMembers.organizationId, order: [organizationMembers.createdAt, organizationMembers.userId] },
     organizationIds,
     page,
   );

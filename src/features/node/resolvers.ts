@@ -1,8 +1,7 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.js';
-import { satisfies } from '../../auth/roles.js';
 import { visibleUserIds } from '../users/queries.js';
 import type { Context } from '../../context.js';
-import type { MachineClientRow, OrganizationRow, UserRow } from '../../db/schema.js';
+import type { EnvironmentRow, MachineClientRow, OrganizationRow, PackageRow, UserRow } from '../../db/schema.js';
 import { badInput } from '../../errors.js';
 import { parseGlobalId, type NodeType } from '../../graphql/global-id.js';
 
@@ -10,19 +9,21 @@ import { parseGlobalId, type NodeType } from '../../graphql/global-id.js';
  * `node(id:)` answers with exactly what the other paths would show: an object
  * the caller cannot reach elsewhere reads as null here too.
  */
-type NodeRow = OrganizationRow | UserRow | MachineClientRow;
+type NodeRow = OrganizationRow | UserRow | MachineClientRow | EnvironmentRow | PackageRow;
 
 const visibleNode: Record<NodeType, (ctx: Context, id: string) => Promise<NodeRow | null>> = {
   Organization: (ctx, id) => ctx.loaders.visibleOrganizationById.load(id),
   User: async (ctx, id) => ((await visibleUserIds(ctx.db, ctx.principal, [id])).has(id) ? ctx.loaders.userById.load(id) : null),
-  // Machine clients are listed to owners only; a client may also see itself (viewer.machineClient).
-  MachineClient: async (ctx, id) => {
-    const client = await ctx.loaders.machineClientById.load(id);
-    if (!client) return null;
-    if (ctx.principal.kind === 'machine' && ctx.principal.machineClientId === id) return client;
-    return satisfies(await ctx.access.organizationRole(client.organizationId), ['OWNER']) ? client : null;
-  },
+  MachineClient: (ctx, id) => inVisibleOrganization(ctx, ctx.loaders.machineClientById.load(id)),
+  Environment: (ctx, id) => inVisibleOrganization(ctx, ctx.loaders.environmentById.load(id)),
+  Package: (ctx, id) => inVisibleOrganization(ctx, ctx.loaders.packageById.load(id)),
 };
+
+/** Objects inside an organization are visible to whoever sees the organization. */
+async function inVisibleOrganization<T extends { organizationId: string }>(ctx: Context, row: Promise<T | null>): Promise<T | null> {
+  const found = await row;
+  return found && (await ctx.access.organizationRole(found.organizationId)) ? found : null;
+}
 
 export const nodeResolvers: Resolvers = {
   Query: {

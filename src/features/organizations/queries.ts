@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import { organizationIsVisible } from '../../auth/visibility.js';
 import type { Db, Tx } from '../../db/client.js';
-import { afterTimeKey } from '../../db/paging.js';
+import { afterKey } from '../../db/paging.js';
 import { organizationMembers, organizations, type OrganizationRole, type OrganizationRow } from '../../db/schema.js';
 import type { Page, TimeKey } from '../../graphql/connection.js';
 
@@ -10,7 +10,7 @@ export async function visibleOrganizations(db: Db, principal: Principal, page: P
   return db
     .select()
     .from(organizations)
-    .where(and(organizationIsVisible(principal), afterTimeKey(organizations.createdAt, organizations.id, page.after)))
+    .where(and(organizationIsVisible(principal), afterKey([organizations.createdAt, organizations.id], page.after)))
     .orderBy(asc(organizations.createdAt), asc(organizations.id))
     .limit(page.limit);
 }

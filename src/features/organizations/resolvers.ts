@@ -1,6 +1,6 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
-import { isTimeKey, readPage, toConnection } from '../../graphql/connection.js';
+import { isTimeKey, readPage, timeKeyOf, toConnection } from '../../graphql/connection.js';
 import { expectGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { mutationOf } from '../../graphql/run-mutation.js';
 import { displayName, providerId, slug } from '../../graphql/validate.js';
@@ -13,13 +13,11 @@ import {
   visibleOrganizations,
 } from './queries.js';
 
-const byCreation = (row: { createdAt: Date; id: string }): [string, string] => [row.createdAt.toISOString(), row.id];
-
 export const organizationResolvers: Resolvers = {
   Query: {
     organizations: async (_parent, args, ctx) => {
       const page = readPage(args, isTimeKey);
-      return toConnection(await visibleOrganizations(ctx.db, ctx.principal, page), page, byCreation);
+      return toConnection(await visibleOrganizations(ctx.db, ctx.principal, page), page, timeKeyOf);
     },
     organization: (_parent, args, ctx) => visibleOrganizationBySlug(ctx.db, ctx.principal, args.slug),
   },

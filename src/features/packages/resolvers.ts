@@ -1,0 +1,50 @@
+import type { Resolvers } from '../../__generated__/resolvers-types.js';
+import { conflict } from '../../errors.js';
+import { isTimeKey, readPage, timeKeyOf, toConnection, type SortKey } from '../../graphql/connection.js';
+import { expectGlobalId, toGlobalId } from '../../graphql/global-id.js';
+import { mutationOf } from '../../graphql/run-mutation.js';
+import { description, packageName, packageVersion, systems } from '../../graphql/validate.js';
+import { actorOf, authorOf } from '../catalog-actor.js';
+import { insertPackageVersion, upsertPackage } from './queries.js';
+
+export const packageResolvers: Resolvers = {
+  Organization: {
+    packages: async (org, args, ctx) => {
+      const page = readPage<SortKey>(args, isTimeKey);
+      return toConnection(await ctx.loaders.packagesPage.load({ parentId: org.id, page }), page, timeKeyOf);
+    },
+    package: (org, { name }, ctx) => ctx.loaders.packageByName.load({ organizationId: org.id, name }),
+  },
+  Package: {
+    id: (pkg) => toGlobalId('Package', pkg.id),
+    versions: (pkg, _args, ctx) => ctx.loaders.packageVersions.load({ parentId: pkg.id, tenantId: pkg.organizationId }),
+    organization: async (pkg, _args, ctx) => (await ctx.loaders.visibleOrganizationById.load(pkg.organizationId))!,
+  },
+  PackageVersion: {
+    publishedAt: (version) => version.createdAt,
+    publishedBy: (version, _args, ctx) => actorOf(ctx, version),
+  },
+  Mutation: {
+    publishPackage: async (_parent, { input }, ctx) => {
+      const { tx, audit } = mutationOf(ctx);
+      const organizationId = expectGlobalId(input.organizationId, 'Organization', 'organizationId');
+      const name = packageName(input.name);
+      const version = packageVersion(input.version);
+      const builtFor = systems(input.systems);
+      const text = description(input.description);
+      const pkg = await upsertPackage(tx, { organizationId, name, description: text });
+      const published = await insertPackageVersion(tx, {
+        organizationId,
+        packageId: pkg.id,
+        version,
+        systems: builtFor,
+        description: text,
+        ...authorOf(ctx.principal),
+      });
+      // Rolled back with the package row: a republish changes nothing.
+      if (!published) throw conflict(`${name} ${version} is already published; publish a new version instead`);
+      Object.assign(audit, { targetId: toGlobalId('Package', pkg.id), details: { name, version, systems: builtFor } });
+      return { package: pkg, version: published };
+    },
+  },
+};
