@@ -23,8 +23,12 @@ export interface Context {
   db: Db;
   access: Access;
   loaders: Loaders;
-  /** Fresh loaders after a mutation, so the payload reads what it wrote. */
-  resetLoaders(): void;
+  /**
+   * New role look-ups and loaders, for after a mutation (so its payload reads
+   * what it wrote). Assign them to the context the resolver got: Apollo hands
+   * resolvers a copy of the object this builder returns.
+   */
+  freshLoaders(): Pick<Context, 'access' | 'loaders'>;
   /** Present while a mutation resolver runs: its transaction and its audit note. */
   mutation?: { tx: Tx; audit: AuditNote };
 }
@@ -45,14 +49,7 @@ export function createContextBuilder(deps: ContextDeps) {
       access: createAccess(deps.db, principal, () => onBatch('organizationRole')),
       loaders: createLoaders(deps.db, principal, onBatch),
     });
-    const ctx: Context = {
-      requestId,
-      principal,
-      db: deps.db,
-      ...fresh(),
-      resetLoaders: () => Object.assign(ctx, fresh()),
-    };
-    return ctx;
+    return { requestId, principal, db: deps.db, ...fresh(), freshLoaders: fresh };
   };
 }
 

@@ -4,7 +4,34 @@
  */
 import type { Principal } from './auth/principal.js';
 import type { Db } from './db/client.js';
-import type { PackageVersionRow } from './db/schema.js';
+import type {
+  BuildRow,
+  PackageVersionRow,
+  ProcessOperationRow,
+  ProjectGrantRow,
+  ProjectResourceRow,
+  WorkspaceResourceRow,
+  WorkspaceRoleRow,
+} from './db/schema.js';
+import { groupsByIds, groupsOfWorkspaces, membersOfGroups } from './features/groups/queries.js';
+import {
+  buildsByIds,
+  buildsOfProjects,
+  instancesOfProjects,
+  operationsOfInstances,
+  processInstancesByIds,
+  resourcesOfProjects,
+  type ResourceKind,
+} from './features/project-resources/queries.js';
+import { grantsOfProjects, projectsByIds, visibleProjectsBySlug, visibleProjectsOfWorkspaces } from './features/projects/queries.js';
+import {
+  membersOfWorkspaces,
+  resourcesOfWorkspaces,
+  roleRowsOfGroups,
+  visibleWorkspacesBySlug,
+  visibleWorkspacesOfOrganizations,
+  workspacesByIds,
+} from './features/workspaces/queries.js';
 import { groupsByParent, pagesByParent, rowsById, rowsByKey, type OnBatch } from './graphql/batch.js';
 import {
   environmentsOfOrganizations,
@@ -24,7 +51,54 @@ type Named = { organizationId: string; name: string };
 const byOrgAndName = (k: Named) => `${k.organizationId}/${k.name}`;
 
 export function createLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
+  const projectResources = (kind: ResourceKind) =>
+    groupsByParent(`project${kind}`, onBatch, (r: ProjectResourceRow) => r.projectId, (ids, tenants) => resourcesOfProjects(db, ids, tenants, kind));
+  const workspaceResources = (kind: WorkspaceResourceRow['kind']) =>
+    groupsByParent(`workspace${kind}`, onBatch, (r: WorkspaceResourceRow) => r.workspaceId, (ids, tenants) => resourcesOfWorkspaces(db, ids, tenants, kind));
   return {
+    workspacesPage: pagesByParent('workspacesPage', onBatch, (ids, page) => visibleWorkspacesOfOrganizations(db, principal, ids, page)),
+    workspaceById: rowsById('workspaceById', onBatch, (ids) => workspacesByIds(db, ids)),
+    workspaceBySlug: rowsByKey(
+      'workspaceBySlug',
+      onBatch,
+      (k: { organizationId: string; slug: string }) => `${k.organizationId}/${k.slug}`,
+      (keys) => visibleWorkspacesBySlug(db, principal, keys),
+    ),
+    workspaceMembersPage: pagesByParent('workspaceMembersPage', onBatch, (ids, page) => membersOfWorkspaces(db, ids, page)),
+    themes: workspaceResources('THEME'),
+    fonts: workspaceResources('FONT'),
+    groupsPage: pagesByParent('groupsPage', onBatch, (ids, page) => groupsOfWorkspaces(db, ids, page)),
+    groupById: rowsById('groupById', onBatch, (ids) => groupsByIds(db, ids)),
+    groupMembersPage: pagesByParent('groupMembersPage', onBatch, (ids, page, tenants) => membersOfGroups(db, ids, page, tenants)),
+    groupRole: rowsByKey(
+      'groupRole',
+      onBatch,
+      (k: string | WorkspaceRoleRow) => (typeof k === 'string' ? k : k.groupId!),
+      (ids) => roleRowsOfGroups(db, ids as string[]),
+    ),
+    projectsPage: pagesByParent('projectsPage', onBatch, (ids, page) => visibleProjectsOfWorkspaces(db, principal, ids, page)),
+    projectById: rowsById('projectById', onBatch, (ids) => projectsByIds(db, ids)),
+    projectBySlug: rowsByKey(
+      'projectBySlug',
+      onBatch,
+      (k: { workspaceId: string; slug: string }) => `${k.workspaceId}/${k.slug}`,
+      (keys) => visibleProjectsBySlug(db, principal, keys),
+    ),
+    projectGrants: groupsByParent('projectGrants', onBatch, (g: ProjectGrantRow) => g.projectId, (ids, tenants) => grantsOfProjects(db, ids, tenants)),
+    processes: projectResources('PROCESS'),
+    templates: projectResources('TEMPLATE'),
+    integrations: projectResources('INTEGRATION'),
+    configParameters: projectResources('CONFIG_PARAMETER'),
+    builds: groupsByParent('builds', onBatch, (b: BuildRow) => b.projectId, (ids, tenants) => buildsOfProjects(db, ids, tenants)),
+    buildById: rowsById('buildById', onBatch, (ids) => buildsByIds(db, ids)),
+    processInstancesPage: pagesByParent('processInstancesPage', onBatch, (ids, page, tenants) => instancesOfProjects(db, ids, page, tenants)),
+    processInstanceById: rowsById('processInstanceById', onBatch, (ids) => processInstancesByIds(db, ids)),
+    operations: groupsByParent(
+      'operations',
+      onBatch,
+      (o: ProcessOperationRow) => o.processInstanceId,
+      (ids, tenants) => operationsOfInstances(db, ids, tenants),
+    ),
     environmentsPage: pagesByParent('environmentsPage', onBatch, (ids, page) => environmentsOfOrganizations(db, ids, page)),
     environmentById: rowsById('environmentById', onBatch, (ids) => liveEnvironmentsByIds(db, ids)),
     environmentByName: rowsByKey('environmentByName', onBatch, byOrgAndName, (keys: readonly Named[]) => liveEnvironmentsByName(db, keys)),

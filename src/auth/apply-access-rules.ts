@@ -11,7 +11,8 @@ import type { Context } from '../context.js';
 import { forbidden, notFound, notSignedIn } from '../errors.js';
 import { runMutation } from '../graphql/run-mutation.js';
 import { readAccessRules, type AccessRule, type PrincipalKindRule } from './access-rules.js';
-import { satisfies } from './roles.js';
+import { decide } from './roles.js';
+import { levelOf, type Scope } from './scope.js';
 import { parentScopes, scopeOfId } from './scopes.js';
 
 type Resolver = GraphQLFieldResolver<unknown, Context, Record<string, unknown>>;
@@ -40,19 +41,17 @@ function guardField(rule: AccessRule, typeName: string, resolve: Resolver): Reso
         return resolve(parent, args, ctx, info);
       };
     case 'role': {
-      const { scopePath, anyOf } = rule;
+      const { scopePath } = rule;
       const scopeOfParent = parentScopes[typeName];
       return async (parent, args, ctx, info) => {
-        assertPrincipal(ctx, rule.principal, info.fieldName);
+        if (ctx.principal.kind === 'anonymous') throw notSignedIn();
         const scope = scopePath
           ? await scopeOfId(ctx, argumentAt(args, scopePath), scopePath.at(-1)!)
           : scopeOfParent!(parent as never);
-        const role = scope && (await ctx.access.organizationRole(scope.organizationId));
-        if (!role) {
-          if (scopePath) throw notFound('Organization');
-          throw forbidden();
-        }
-        if (!satisfies(role, anyOf)) throw forbidden();
+        const decision = scope ? decide(await ctx.access.rolesIn(scope), levelOf(scope), rule) : 'invisible';
+        if (decision === 'invisible' && scopePath) throw notFound(typeNameOf(scopePath));
+        // A parent the caller reached is visible to it; a field it may not read is just forbidden.
+        if (decision !== 'allow') throw forbidden();
         return resolve(parent, args, ctx, info);
       };
     }
@@ -62,23 +61,22 @@ function guardField(rule: AccessRule, typeName: string, resolve: Resolver): Reso
 function guardMutation(rule: AccessRule, operation: string, resolve: Resolver): Resolver {
   return async (parent, args, ctx, info) => {
     if (rule.kind !== 'public') assertPrincipal(ctx, rule.kind === 'role' ? null : rule.principal, operation);
-    let organizationId: string | null = null;
+    let scope: Scope | null = null;
+    const target = rule.kind === 'role' && rule.scopePath ? typeNameOf(rule.scopePath) : 'Organization';
     if (rule.kind === 'role' && rule.scopePath) {
-      const scope = await scopeOfId(ctx, argumentAt(args, rule.scopePath), rule.scopePath.at(-1)!);
-      if (!scope) throw notFound('Organization');
-      organizationId = scope.organizationId;
+      scope = await scopeOfId(ctx, argumentAt(args, rule.scopePath), rule.scopePath.at(-1)!);
+      if (!scope) throw notFound(target);
     }
-    return runMutation(
-      ctx,
-      {
-        operation,
-        organizationId,
-        anyOf: rule.kind === 'role' ? rule.anyOf : null,
-        principal: rule.kind === 'role' ? rule.principal : null,
-      },
-      async () => resolve(parent, args, ctx, info),
+    return runMutation(ctx, { operation, scope, target, rule: rule.kind === 'role' ? rule : null }, async () =>
+      resolve(parent, args, ctx, info),
     );
   };
+}
+
+/** `input.projectId` -> "Project": the name a NOT_FOUND error gives. */
+function typeNameOf(path: string[]): string {
+  const field = path.at(-1)!.replace(/Id$/, '');
+  return field.charAt(0).toUpperCase() + field.slice(1);
 }
 
 function assertPrincipal(ctx: Context, kind: PrincipalKindRule, what: string) {

@@ -1,44 +1,74 @@
 /**
- * Where an object sits in the access model. @requiresRole on a type's fields
- * takes its scope from the parent object through `parentScopes`; on a root
- * field it takes it from a global ID argument through `scopeOfId`.
+ * Where each object sits in the access model. @requiresRole on a type's
+ * fields takes its scope from the parent object through `parentScopes`; on a
+ * root field it takes it from a global ID argument through `scopeOfId`.
  */
 import type { Context } from '../context.js';
-import type {
-  AuditEventRow,
-  EnvironmentEventRow,
-  EnvironmentGenerationRow,
-  EnvironmentRow,
-  MachineClientRow,
-  OrganizationMemberRow,
-  OrganizationRow,
-  PackageRow,
-  PackageVersionRow,
-} from '../db/schema.js';
+import type { OrganizationRow, ProjectRow, WorkspaceRow } from '../db/schema.js';
 import { badInput } from '../errors.js';
 import { parseGlobalId } from '../graphql/global-id.js';
+import type { Scope } from './scope.js';
 
-export interface Scope {
+/** A row that carries its tenant columns (organization, and workspace and project where it lives in one). */
+interface Placed {
   organizationId: string;
+  workspaceId?: string | null;
+  projectId?: string | null;
 }
+
+const placed = (row: Placed): Scope => ({
+  organizationId: row.organizationId,
+  workspaceId: row.workspaceId ?? undefined,
+  projectId: row.projectId ?? undefined,
+});
 
 export const parentScopes: Record<string, (parent: never) => Scope> = {
   Organization: (o: OrganizationRow) => ({ organizationId: o.id }),
-  OrganizationMember: (m: OrganizationMemberRow) => ({ organizationId: m.organizationId }),
-  MachineClient: (m: MachineClientRow) => ({ organizationId: m.organizationId }),
-  AuditEvent: (e: AuditEventRow) => ({ organizationId: e.organizationId }),
-  Environment: (e: EnvironmentRow) => ({ organizationId: e.organizationId }),
-  EnvironmentGeneration: (g: EnvironmentGenerationRow) => ({ organizationId: g.organizationId }),
-  EnvironmentEvent: (e: EnvironmentEventRow) => ({ organizationId: e.organizationId }),
-  Package: (p: PackageRow) => ({ organizationId: p.organizationId }),
-  PackageVersion: (v: PackageVersionRow) => ({ organizationId: v.organizationId }),
+  Workspace: (w: WorkspaceRow) => ({ organizationId: w.organizationId, workspaceId: w.id }),
+  Project: (p: ProjectRow) => ({ organizationId: p.organizationId, workspaceId: p.workspaceId, projectId: p.id }),
+  // Audit events of a project are read by the workspace's admins; the project itself does not narrow them.
+  AuditEvent: (e: Placed) => ({ organizationId: e.organizationId, workspaceId: e.workspaceId ?? undefined }),
+  ...Object.fromEntries(
+    [
+      'OrganizationMember',
+      'MachineClient',
+      'Environment',
+      'EnvironmentGeneration',
+      'EnvironmentEvent',
+      'Package',
+      'PackageVersion',
+      'WorkspaceMember',
+      'Group',
+      'Theme',
+      'Font',
+      'ProjectGrant',
+      'Process',
+      'Template',
+      'Integration',
+      'ConfigParameter',
+      'Build',
+      'ProcessInstance',
+      'ProcessOperation',
+    ].map((type) => [type, placed]),
+  ),
 };
 
 const rowOf = {
   MachineClient: (ctx: Context, id: string) => ctx.loaders.machineClientById.load(id),
   Environment: (ctx: Context, id: string) => ctx.loaders.environmentById.load(id),
   Package: (ctx: Context, id: string) => ctx.loaders.packageById.load(id),
-};
+  Workspace: async (ctx: Context, id: string) => {
+    const row = await ctx.loaders.workspaceById.load(id);
+    return row && { organizationId: row.organizationId, workspaceId: row.id };
+  },
+  Project: async (ctx: Context, id: string) => {
+    const row = await ctx.loaders.projectById.load(id);
+    return row && { organizationId: row.organizationId, workspaceId: row.workspaceId, projectId: row.id };
+  },
+  Group: (ctx: Context, id: string) => ctx.loaders.groupById.load(id),
+  Build: (ctx: Context, id: string) => ctx.loaders.buildById.load(id),
+  ProcessInstance: (ctx: Context, id: string) => ctx.loaders.processInstanceById.load(id),
+} satisfies Record<string, (ctx: Context, id: string) => Promise<Placed | null>>;
 
 /**
  * The scope of the object a global ID names, or null when no such object
@@ -47,16 +77,8 @@ const rowOf = {
 export async function scopeOfId(ctx: Context, globalId: unknown, field: string): Promise<Scope | null> {
   const parsed = typeof globalId === 'string' ? parseGlobalId(globalId) : null;
   if (!parsed) throw badInput(`${field} is not a valid ID`, field);
-  switch (parsed.type) {
-    case 'Organization':
-      return { organizationId: parsed.id };
-    case 'MachineClient':
-    case 'Environment':
-    case 'Package': {
-      const row = await rowOf[parsed.type](ctx, parsed.id);
-      return row && { organizationId: row.organizationId };
-    }
-    default:
-      throw badInput(`${field} must name an object inside an organization, not a ${parsed.type}`, field);
-  }
+  if (parsed.type === 'Organization') return { organizationId: parsed.id };
+  if (!(parsed.type in rowOf)) throw badInput(`${field} must name an object inside an organization, not a ${parsed.type}`, field);
+  const row = await rowOf[parsed.type as keyof typeof rowOf](ctx, parsed.id);
+  return row && placed(row);
 }

@@ -4,8 +4,9 @@
  * fetched (pages and counts stay right, and nothing leaks across tenants).
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { organizationMembers, organizations } from '../db/schema.js';
+import { groupMembers, organizationMembers, organizations, projectGrants, projects, workspaceRoles, workspaces } from '../db/schema.js';
 import type { Principal } from './principal.js';
+import { WORKSPACE_WIDE_ROLES } from './roles.js';
 
 /** A predicate over `organizations` rows: true where the principal may see the organization. */
 export function organizationIsVisible(principal: Principal): SQL {
@@ -24,4 +25,48 @@ export function organizationIsVisible(principal: Principal): SQL {
         : and(member, eq(organizations.externalId, principal.organizationExternalId))!;
     }
   }
+}
+
+/** Organizations where the principal is a user who owns them: FlowX's organization admin sees everything inside. */
+function administeredOrganizations(principal: Extract<Principal, { kind: 'user' }>): SQL {
+  const narrowed = principal.organizationExternalId === null
+    ? sql``
+    : sql` and ${organizationMembers.organizationId} in (select ${organizations.id} from ${organizations} where ${organizations.externalId} = ${principal.organizationExternalId})`;
+  return sql`(select ${organizationMembers.organizationId} from ${organizationMembers} where ${organizationMembers.userId} = ${principal.userId} and ${organizationMembers.role} = 'OWNER'${narrowed})`;
+}
+
+/** Workspace ids where the user holds one of `roles` (any role when null), directly or through a group. */
+function workspacesWithRole(userId: string, roles: readonly string[] | null): SQL {
+  const roleFilter = (column: SQL | typeof workspaceRoles.role) =>
+    roles === null ? sql`` : sql` and ${column} in (${sql.join(roles.map((r) => sql`${r}`), sql`, `)})`;
+  return sql`(select ${workspaceRoles.workspaceId} from ${workspaceRoles} where ${workspaceRoles.userId} = ${userId}${roleFilter(workspaceRoles.role)}
+    union select ${workspaceRoles.workspaceId} from ${workspaceRoles} join ${groupMembers} on ${groupMembers.groupId} = ${workspaceRoles.groupId}
+    where ${groupMembers.userId} = ${userId}${roleFilter(workspaceRoles.role)})`;
+}
+
+/** A predicate over `workspaces` rows: its members and the organization's owners see a workspace. */
+export function workspaceIsVisible(principal: Principal): SQL {
+  if (principal.kind !== 'user') return sql`false`;
+  return and(
+    inArray(workspaces.organizationId, sql`(select ${organizations.id} from ${organizations} where ${organizationIsVisible(principal)})`),
+    sql`(${workspaces.organizationId} in ${administeredOrganizations(principal)} or ${workspaces.id} in ${workspacesWithRole(principal.userId, null)})`,
+  )!;
+}
+
+/**
+ * A predicate over `projects` rows: organization owners, the workspace's
+ * admins, runtime and operations editors, and users granted a project role
+ * (directly or through a group) see a project.
+ */
+export function projectIsVisible(principal: Principal): SQL {
+  if (principal.kind !== 'user') return sql`false`;
+  const granted = sql`(select ${projectGrants.projectId} from ${projectGrants} where ${projectGrants.userId} = ${principal.userId}
+    union select ${projectGrants.projectId} from ${projectGrants} join ${groupMembers} on ${groupMembers.groupId} = ${projectGrants.groupId}
+    where ${groupMembers.userId} = ${principal.userId})`;
+  return and(
+    inArray(projects.organizationId, sql`(select ${organizations.id} from ${organizations} where ${organizationIsVisible(principal)})`),
+    sql`(${projects.organizationId} in ${administeredOrganizations(principal)}
+      or ${projects.workspaceId} in ${workspacesWithRole(principal.userId, WORKSPACE_WIDE_ROLES)}
+      or ${projects.id} in ${granted})`,
+  )!;
 }

@@ -12,8 +12,14 @@ import type { Db } from './client.js';
 export function afterKey(columns: readonly PgColumn[], after: SortKey | null): SQL | undefined {
   if (!after) return undefined;
   // Casts make the parameters' types explicit: a cursor arrives as JSON text and numbers.
-  const values = after.map((value, i) => sql`${value}::${sql.raw(columns[i]!.getSQLType())}`);
+  const values = after.map((value, i) => sql`${value}::${sql.raw(castType(columns[i]!))}`);
   return sql`(${sql.join([...columns], sql`, `)}) > (${sql.join(values, sql`, `)})`;
+}
+
+/** The type a column's values have: serial columns are plain integers once created. */
+function castType(column: PgColumn): string {
+  const type = column.getSQLType();
+  return { bigserial: 'bigint', serial: 'integer', smallserial: 'smallint' }[type] ?? type;
 }
 
 export interface ChildList<T extends PgTable> {

@@ -5,7 +5,18 @@
  */
 import { badInput } from '../errors.js';
 
-export const NODE_TYPES = ['Organization', 'User', 'MachineClient', 'Environment', 'Package'] as const;
+export const NODE_TYPES = [
+  'Organization',
+  'User',
+  'MachineClient',
+  'Environment',
+  'Package',
+  'Workspace',
+  'Group',
+  'Project',
+  'Build',
+  'ProcessInstance',
+] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

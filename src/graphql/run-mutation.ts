@@ -7,7 +7,8 @@
  * one transaction, a retry cannot duplicate a side effect.
  */
 import type { Context } from '../context.js';
-import { satisfies, type AccessRole } from '../auth/roles.js';
+import { decide, type AccessRole } from '../auth/roles.js';
+import { levelOf, type Scope } from '../auth/scope.js';
 import type { PrincipalKindRule } from '../auth/access-rules.js';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { appendAuditEvent } from '../features/audit/queries.js';
@@ -15,19 +16,29 @@ import { lockOrganization } from '../features/organizations/queries.js';
 
 /** What the resolver tells the audit log; the runner adds who, when and which request. */
 export interface AuditNote {
-  /** Needed when the mutation has no scope of its own (e.g. creating an organization). */
+  /** Needed when the mutation has no scope of its own (e.g. creating an organization or a workspace). */
   organizationId?: string;
+  workspaceId?: string;
+  projectId?: string;
   targetId?: string;
   details?: Record<string, unknown>;
 }
 
 export interface MutationGuard {
   operation: string;
-  /** The organization the mutation acts in; null for mutations that create one. */
-  organizationId: string | null;
-  anyOf: AccessRole[] | null;
-  principal: PrincipalKindRule;
+  /** Where the mutation acts; null for mutations that create an organization. */
+  scope: Scope | null;
+  /** What the input names ("Environment"): the NOT_FOUND answer when the caller cannot see it, as when it does not exist. */
+  target: string;
+  /** The @requiresRole rule to check under the lock; null for rules checked before (@authenticated). */
+  rule: { anyOf: readonly AccessRole[]; principal: PrincipalKindRule } | null;
 }
+
+const LOADERS_OFF_LIMITS = new Proxy({} as Context['loaders'], {
+  get: (_target, name) => {
+    throw new Error(`loader ${String(name)} used inside a mutation; read through the mutation's transaction`);
+  },
+});
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
@@ -36,27 +47,29 @@ export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await ctx.db.transaction(async (tx) => {
-        if (guard.organizationId !== null) {
-          if (!(await lockOrganization(tx, guard.organizationId))) throw notFound('Organization');
-          const role = await ctx.access.organizationRoleIn(tx, guard.organizationId);
-          if (role === null) throw notFound('Organization');
-          if (guard.principal !== null && ctx.principal.kind !== guard.principal.toLowerCase()) {
-            throw forbidden(`Only ${guard.principal === 'USER' ? 'users' : 'machine clients'} may ${guard.operation}`);
-          }
-          if (guard.anyOf !== null && !satisfies(role, guard.anyOf)) throw forbidden();
+        const { scope, rule } = guard;
+        if (scope !== null) {
+          if (!(await lockOrganization(tx, scope.organizationId))) throw notFound(guard.target);
+          const decision = decide(await ctx.access.rolesInTx(tx, scope), levelOf(scope), rule ?? { anyOf: ['READER'], principal: null });
+          if (decision === 'invisible') throw notFound(guard.target);
+          if (decision === 'forbidden') throw forbidden();
         }
         const audit: AuditNote = {};
         ctx.mutation = { tx, audit };
+        // Loaders read outside the transaction: stale here, and on PGlite they would wait for it forever.
+        ctx.loaders = LOADERS_OFF_LIMITS;
         let value: T;
         try {
           value = await resolve();
         } finally {
           delete ctx.mutation;
         }
-        const organizationId = audit.organizationId ?? guard.organizationId;
-        if (organizationId === null) throw new Error(`${guard.operation} recorded no organization for its audit event`);
+        const organizationId = audit.organizationId ?? scope?.organizationId;
+        if (!organizationId) throw new Error(`${guard.operation} recorded no organization for its audit event`);
         await appendAuditEvent(tx, {
           organizationId,
+          workspaceId: audit.workspaceId ?? scope?.workspaceId ?? null,
+          projectId: audit.projectId ?? scope?.projectId ?? null,
           operation: guard.operation,
           actorKind: ctx.principal.kind === 'machine' ? 'MACHINE' : 'USER',
           actorUserId: ctx.principal.kind === 'user' ? ctx.principal.userId : null,
@@ -67,12 +80,15 @@ export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve
         });
         return value;
       });
-      ctx.resetLoaders();
+      Object.assign(ctx, ctx.freshLoaders());
       return result;
     } catch (error) {
+      Object.assign(ctx, ctx.freshLoaders());
       const code = sqlState(error);
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       if (code === 'OG001') throw conflict('An organization must keep at least one owner');
+      if (code === 'OG003') throw conflict('A project must keep exactly one owner; transfer its ownership first');
+      if (code === 'OG004') throw conflict("A workspace's everyone group cannot be deleted");
       throw error;
     }
   }

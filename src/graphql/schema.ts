@@ -10,6 +10,10 @@ import type { Resolvers } from '../__generated__/resolvers-types.js';
 import { applyAccessRules } from '../auth/apply-access-rules.js';
 import { auditResolvers } from '../features/audit/resolvers.js';
 import { environmentResolvers } from '../features/environments/resolvers.js';
+import { groupResolvers } from '../features/groups/resolvers.js';
+import { projectResourceResolvers } from '../features/project-resources/resolvers.js';
+import { projectResolvers } from '../features/projects/resolvers.js';
+import { workspaceResolvers } from '../features/workspaces/resolvers.js';
 import { packageResolvers } from '../features/packages/resolvers.js';
 import { machineClientResolvers } from '../features/machine-clients/resolvers.js';
 import { memberResolvers } from '../features/members/resolvers.js';
@@ -18,7 +22,7 @@ import { organizationResolvers } from '../features/organizations/resolvers.js';
 import { viewerResolvers } from '../features/viewer/resolvers.js';
 import { DateTime, JSONScalar } from './scalars.js';
 
-export const SDL_FILES = ['base', 'viewer', 'organizations', 'audit', 'catalog'];
+export const SDL_FILES = ['base', 'viewer', 'organizations', 'audit', 'catalog', 'workspaces', 'projects'];
 
 export function loadTypeDefs(): string[] {
   return SDL_FILES.map((name) => readFileSync(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8'));
@@ -33,6 +37,10 @@ const resolvers: Resolvers[] = [
   auditResolvers,
   environmentResolvers,
   packageResolvers,
+  workspaceResolvers,
+  groupResolvers,
+  projectResolvers,
+  projectResourceResolvers,
   nodeResolvers,
 ];
 

@@ -62,13 +62,34 @@ export function systems(values: readonly string[], field = 'systems'): string[] 
   return [...values].sort();
 }
 
-const MAX_MANIFEST_BYTES = 256 * 1024;
+const MAX_DOCUMENT_BYTES = 256 * 1024;
 
-/** A manifest is a JSON object of bounded size. */
-export function manifest(value: unknown, field = 'manifest'): Record<string, unknown> {
+/** A document (manifest, definition, tokens...) is a JSON object of at most 256 KiB. */
+export function jsonObject(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput(`${field} must be a JSON object`, field);
-  if (Buffer.byteLength(JSON.stringify(value)) > MAX_MANIFEST_BYTES) throw badInput(`${field} must be at most 256 KiB`, field);
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_DOCUMENT_BYTES) throw badInput(`${field} must be at most 256 KiB`, field);
   return value as Record<string, unknown>;
+}
+
+/** Any JSON value of at most 256 KiB (a process variable). */
+export function jsonValue(value: unknown, field: string): unknown {
+  if (value === undefined || Buffer.byteLength(JSON.stringify(value)) > MAX_DOCUMENT_BYTES) {
+    throw badInput(`${field} must be a JSON value of at most 256 KiB`, field);
+  }
+  return value;
+}
+
+/** A configuration key or variable name: a letter or `_`, then letters, digits, `_`, `.`, `-`. */
+export function key(value: string, field: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/.test(value)) {
+    throw badInput(`${field} must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or '_'`, field);
+  }
+  return value;
+}
+
+export function text(value: string, field: string, max: number): string {
+  if (value.length > max) throw badInput(`${field} must be at most ${max} characters`, field);
+  return value;
 }
 
 export function description(value: string | null | undefined, field = 'description', max = 1000): string | null {

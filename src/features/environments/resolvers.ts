@@ -4,7 +4,7 @@ import { badInput, conflict, notFound } from '../../errors.js';
 import { isNumberKey, isTimeKey, readPage, timeKeyOf, toConnection, type SortKey } from '../../graphql/connection.js';
 import { expectGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { mutationOf } from '../../graphql/run-mutation.js';
-import { catalogName, description, manifest } from '../../graphql/validate.js';
+import { catalogName, description, jsonObject } from '../../graphql/validate.js';
 import { actorOf, authorOf } from '../catalog-actor.js';
 import { findMember } from '../members/queries.js';
 import {
@@ -60,7 +60,7 @@ export const environmentResolvers: Resolvers = {
       const { tx, audit } = mutationOf(ctx);
       const organizationId = expectGlobalId(input.organizationId, 'Organization', 'organizationId');
       const name = catalogName(input.name);
-      const firstManifest = input.manifest == null ? {} : manifest(input.manifest);
+      const firstManifest = input.manifest == null ? {} : jsonObject(input.manifest, 'manifest');
       if (await liveEnvironmentNamed(tx, organizationId, name)) throw conflict(`An environment named "${name}" already exists`);
       const author = authorOf(ctx.principal);
       const environment = await insertEnvironment(tx, { organizationId, name, ownerUserId: author.authorUserId });
@@ -73,7 +73,7 @@ export const environmentResolvers: Resolvers = {
     pushEnvironmentGeneration: async (_parent, { input }, ctx) => {
       const { tx, audit } = mutationOf(ctx);
       const current = await liveEnvironment(ctx, input.environmentId);
-      const newManifest = manifest(input.manifest);
+      const newManifest = jsonObject(input.manifest, 'manifest');
       const author = authorOf(ctx.principal);
       // The organization lock held by the mutation makes max + 1 safe from concurrent pushes.
       const number = (await latestGenerationNumber(tx, current.id)) + 1;

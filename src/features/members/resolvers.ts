@@ -7,6 +7,7 @@ import { expectGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { mutationOf } from '../../graphql/run-mutation.js';
 import { email, providerId } from '../../graphql/validate.js';
 import { findOrCreateUserBySubject, usersByEmail } from '../users/queries.js';
+import { ownedProjectCount, removeFromAllWorkspaces } from '../workspaces/queries.js';
 import { countOwners, deleteMember, findMember, insertMember, setMemberRole } from './queries.js';
 
 export interface RemovedMember {
@@ -60,6 +61,10 @@ export const memberResolvers: Resolvers = {
       const current = await findMember(tx, organizationId, userId);
       if (!current) throw notFound('Member');
       await assertOwnerRemains(tx, organizationId, current.role === 'OWNER');
+      if ((await ownedProjectCount(tx, userId, { organizationId })) > 0) {
+        throw conflict('This member owns projects; transfer their ownership first');
+      }
+      await removeFromAllWorkspaces(tx, organizationId, userId);
       await deleteMember(tx, organizationId, userId);
       Object.assign(audit, { targetId: input.userId, details: { role: current.role } });
       return { organizationId, userId };

@@ -1,28 +1,36 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.js';
-import { visibleUserIds } from '../users/queries.js';
+import { canSee } from '../../auth/roles.js';
+import { levelOf } from '../../auth/scope.js';
+import { parentScopes } from '../../auth/scopes.js';
 import type { Context } from '../../context.js';
-import type { EnvironmentRow, MachineClientRow, OrganizationRow, PackageRow, UserRow } from '../../db/schema.js';
 import { badInput } from '../../errors.js';
 import { parseGlobalId, type NodeType } from '../../graphql/global-id.js';
+import { visibleUserIds } from '../users/queries.js';
 
 /**
  * `node(id:)` answers with exactly what the other paths would show: an object
- * the caller cannot reach elsewhere reads as null here too.
+ * whose scope the caller cannot see reads as null, here as everywhere.
  */
-type NodeRow = OrganizationRow | UserRow | MachineClientRow | EnvironmentRow | PackageRow;
-
-const visibleNode: Record<NodeType, (ctx: Context, id: string) => Promise<NodeRow | null>> = {
+const rowOf: Record<Exclude<NodeType, 'User'>, (ctx: Context, id: string) => Promise<object | null>> = {
   Organization: (ctx, id) => ctx.loaders.visibleOrganizationById.load(id),
-  User: async (ctx, id) => ((await visibleUserIds(ctx.db, ctx.principal, [id])).has(id) ? ctx.loaders.userById.load(id) : null),
-  MachineClient: (ctx, id) => inVisibleOrganization(ctx, ctx.loaders.machineClientById.load(id)),
-  Environment: (ctx, id) => inVisibleOrganization(ctx, ctx.loaders.environmentById.load(id)),
-  Package: (ctx, id) => inVisibleOrganization(ctx, ctx.loaders.packageById.load(id)),
+  MachineClient: (ctx, id) => ctx.loaders.machineClientById.load(id),
+  Environment: (ctx, id) => ctx.loaders.environmentById.load(id),
+  Package: (ctx, id) => ctx.loaders.packageById.load(id),
+  Workspace: (ctx, id) => ctx.loaders.workspaceById.load(id),
+  Group: (ctx, id) => ctx.loaders.groupById.load(id),
+  Project: (ctx, id) => ctx.loaders.projectById.load(id),
+  Build: (ctx, id) => ctx.loaders.buildById.load(id),
+  ProcessInstance: (ctx, id) => ctx.loaders.processInstanceById.load(id),
 };
 
-/** Objects inside an organization are visible to whoever sees the organization. */
-async function inVisibleOrganization<T extends { organizationId: string }>(ctx: Context, row: Promise<T | null>): Promise<T | null> {
-  const found = await row;
-  return found && (await ctx.access.organizationRole(found.organizationId)) ? found : null;
+async function visibleNode(ctx: Context, type: NodeType, id: string): Promise<object | null> {
+  if (type === 'User') {
+    return (await visibleUserIds(ctx.db, ctx.principal, [id])).has(id) ? ctx.loaders.userById.load(id) : null;
+  }
+  const row = await rowOf[type](ctx, id);
+  if (!row) return null;
+  const scope = parentScopes[type]!(row as never);
+  return canSee(await ctx.access.rolesIn(scope), levelOf(scope)) ? row : null;
 }
 
 export const nodeResolvers: Resolvers = {
@@ -30,9 +38,9 @@ export const nodeResolvers: Resolvers = {
     node: async (_parent, { id }, ctx) => {
       const parsed = parseGlobalId(id);
       if (!parsed) throw badInput('id is not a valid ID', 'id');
-      const row = await visibleNode[parsed.type](ctx, parsed.id);
+      const row = await visibleNode(ctx, parsed.type, parsed.id);
       // graphql-js resolves the interface's concrete type from `__typename`.
-      return row && Object.assign({ __typename: parsed.type }, row);
+      return row && (Object.assign({ __typename: parsed.type }, row) as never);
     },
   },
 };

@@ -33,7 +33,7 @@ export async function packagesByName(db: Db, keys: readonly { organizationId: st
   return db.select().from(packages).where(sql`(${packages.organizationId}, ${packages.name}) in (${pairs})`);
 }
 
-/** The package, created on its first version; its description follows the latest publication. */
+/** The package, created on its first version; its description is the latest publication's. */
 export async function upsertPackage(
   tx: Tx,
   values: { organizationId: string; name: string; description: string | null },
@@ -43,7 +43,7 @@ export async function upsertPackage(
     .values(values)
     .onConflictDoUpdate({
       target: [packages.organizationId, packages.name],
-      set: { description: sql`coalesce(excluded.description, ${packages.description})` },
+      set: { description: sql`excluded.description` },
     })
     .returning();
   return row!;

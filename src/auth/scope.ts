@@ -1,0 +1,11 @@
+/** Where an object sits in the access model: organization > workspace > project. */
+import type { ScopeLevel } from './roles.js';
+
+export interface Scope {
+  organizationId: string;
+  workspaceId?: string | undefined;
+  projectId?: string | undefined;
+}
+
+export const levelOf = (scope: Scope): ScopeLevel =>
+  scope.projectId ? 'project' : scope.workspaceId ? 'workspace' : 'organization';
