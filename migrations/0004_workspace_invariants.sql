@@ -60,8 +60,14 @@ CREATE TRIGGER groups_keep_everyone_group
 CREATE FUNCTION orgraph_assert_project_has_owner() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-  project uuid := CASE WHEN TG_TABLE_NAME = 'projects' THEN NEW.id ELSE OLD.project_id END;
+  project uuid;
 BEGIN
+  -- NEW and OLD have different columns on the two tables this guards.
+  IF TG_TABLE_NAME = 'projects' THEN
+    project := NEW.id;
+  ELSE
+    project := OLD.project_id;
+  END IF;
   IF EXISTS (SELECT 1 FROM projects WHERE id = project)
      AND NOT EXISTS (SELECT 1 FROM project_grants WHERE project_id = project AND role = 'PROJECT_OWNER') THEN
     RAISE EXCEPTION 'project % would have no owner', project USING ERRCODE = 'OG003';

@@ -33,6 +33,7 @@ const environment = z
     AUTH_JWKS_URI: url('AUTH_JWKS_URI'),
     AUTH_CLAIMS_NAMESPACE: optionalText,
     DEV_ISSUER_KEY_FILE: z.string().trim().min(1).default('.data/dev-issuer-key.json'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_ISSUER) {
@@ -62,6 +63,7 @@ export interface IssuerConfig {
 
 export interface Config {
   mode: 'development' | 'production' | 'test';
+  logLevel: string;
   port: number;
   host: string;
   database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean };
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const claimsNamespace = e.AUTH_CLAIMS_NAMESPACE ?? '';
   return {
     mode: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
     port: e.PORT,
     host: e.HOST,
     database: { url: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR, migrateOnStart: e.MIGRATE_ON_START },

@@ -14,9 +14,11 @@ import type { Config } from './config.js';
 import { createContextBuilder, type Context } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
 import { formatError } from './graphql/format-error.js';
+import { loggingPlugin } from './graphql/logging-plugin.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { buildSchema } from './graphql/schema.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
+import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export interface Orgraph {
@@ -35,6 +37,7 @@ const READY_TIMEOUT_MS = 2000;
 
 export async function createOrgraph(config: Config): Promise<Orgraph> {
   const metrics = createMetrics();
+  const logger = createLogger(config.logLevel);
   const database = await openDatabase({
     url: config.database.url,
     pgliteDir: config.database.pgliteDir,
@@ -68,6 +71,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
+      loggingPlugin(logger),
     ],
   });
   await apollo.start();
@@ -77,7 +81,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     const url = new URL(req.url ?? '/', 'http://orgraph.invalid');
     const stopTimer = metrics.httpDuration.startTimer({ route: url.pathname });
     res.on('finish', () => stopTimer({ status: String(res.statusCode) }));
-    route(req, res, url).catch(() => {
+    route(req, res, url).catch((error: unknown) => {
+      logger.error({ err: error, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
       else res.destroy();
     });

@@ -1,0 +1,168 @@
+/**
+ * docs/permissions.md, generated from the schema's directives: FlowX's
+ * permission matrix as Orgraph enforces it (role x capability, computed with
+ * the same role logic the server runs), then every field's rule.
+ */
+import { fileURLToPath } from 'node:url';
+import { getDirective } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import { readAccessRules, type AccessRule } from '../src/auth/access-rules.js';
+import { decide, type AccessRole, type HeldRoles } from '../src/auth/roles.js';
+import { parentScopes } from '../src/auth/scopes.js';
+import type { ProjectRole, WorkspaceRole } from '../src/db/schema.js';
+import { buildSchema } from '../src/graphql/schema.js';
+
+export const PERMISSIONS_DOC_PATH = fileURLToPath(new URL('../docs/permissions.md', import.meta.url));
+
+/** The seed's rows, in its order and sections. */
+const SECTIONS: [string, string[]][] = [
+  ['Workspace Management', ['Create workspace', 'Manage workspace users', 'Create projects']],
+  ['Design & Branding', ['Edit themes', 'Manage fonts']],
+  ['Runtime Operations', ['Create builds', 'Edit active policy', 'Manage config parameters']],
+  ['Operations Management', ['Manage operations', 'Edit process variables']],
+  ['Project Configuration', ['Edit processes', 'Manage templates', 'Configure integrations']],
+  ['Access Control', ['Grant project access', 'Manage workspace access']],
+];
+
+const WORKSPACE_COLUMNS: [string, WorkspaceRole][] = [
+  ['workspace_admin', 'WORKSPACE_ADMIN'],
+  ['workspace_user', 'WORKSPACE_USER'],
+  ['theme_editor', 'THEME_EDITOR'],
+  ['runtime_editor', 'RUNTIME_EDITOR'],
+  ['operations_editor', 'OPERATIONS_EDITOR'],
+];
+const PROJECT_COLUMNS: [string, ProjectRole][] = [
+  ['project_owner', 'PROJECT_OWNER'],
+  ['project_editor', 'PROJECT_EDITOR'],
+  ['project_viewer', 'PROJECT_VIEWER'],
+];
+
+/** Where the seed's prose and table disagree, and what Orgraph does (the restrictive reading). */
+const DISAGREEMENTS = [
+  [
+    'Edit process variables, workspace_user',
+    'The table gives ✅; the prose says workspace_user runtime access is read-only ("Cannot create or modify runtime configurations").',
+    'Denied.',
+  ],
+  [
+    'Workspace admin and projects',
+    'The prose says a workspace admin "has admin access to all projects in their workspace"; the table marks its project-configuration cells ✅\\*: only in projects it was granted.',
+    'A workspace admin sees every project of its workspace (and its runtime resources), reads its configuration, and can grant access to anyone, itself included (audited); it edits processes, templates and integrations only with a PROJECT_EDITOR (or owner) grant.',
+  ],
+  [
+    'Runtime and operations editors and projects',
+    'The prose says runtime rights span "all projects in the workspace"; the note under the table says workspace roles need a grant for project resources.',
+    'Runtime resources (builds, active policy, configuration parameters, process instances, operations, variables) are workspace-wide for RUNTIME_EDITOR, OPERATIONS_EDITOR and WORKSPACE_ADMIN, as the table\'s unstarred cells say; so these roles see every project of the workspace, but read or edit its configuration only with a grant.',
+  ],
+  [
+    '✅\\* cells',
+    'The note says workspace roles edit project resources only in projects they were granted, without saying which grant.',
+    'Only a PROJECT_EDITOR or PROJECT_OWNER grant allows edits: a PROJECT_VIEWER grant is read-only ("Cannot edit any resources").',
+  ],
+  [
+    'Test processes',
+    'The prose lets project viewers "test processes"; the table has no row for it.',
+    'startProcessInstance is open to PROJECT_VIEWER and up, and to workspace-wide runtime roles.',
+  ],
+  [
+    'Transfer project ownership',
+    'Listed for the project owner only; the table has no row for it.',
+    'The project owner and the organization admin; the old owner stays as PROJECT_EDITOR.',
+  ],
+];
+
+type Cell = '✅' | '✅\\*' | '❌' | 'N/A';
+
+const user = (organization: HeldRoles['organization'], workspace: WorkspaceRole[] = [], project: ProjectRole[] = []): HeldRoles => ({
+  principal: 'user',
+  organization,
+  workspace,
+  project,
+});
+
+const PROJECT_ROLES = new Set<AccessRole>(['PROJECT_OWNER', 'PROJECT_EDITOR', 'PROJECT_VIEWER']);
+
+function cellsOf(rule: Extract<AccessRule, { kind: 'role' }>, level: 'organization' | 'workspace' | 'project'): Cell[] {
+  const allowed = (held: HeldRoles) => decide(held, level, rule) === 'allow';
+  const namesProjectRoles = rule.anyOf.some((r) => PROJECT_ROLES.has(r));
+  const onlyProjectRoles = rule.anyOf.every((r) => PROJECT_ROLES.has(r));
+  const org: Cell = allowed(user('OWNER')) ? '✅' : '❌';
+  const workspace = WORKSPACE_COLUMNS.map(([, role]): Cell => {
+    if (allowed(user('READER', [role]))) return '✅';
+    return onlyProjectRoles && allowed(user('READER', [role], ['PROJECT_EDITOR'])) ? '✅\\*' : '❌';
+  });
+  const project = PROJECT_COLUMNS.map(([, role]): Cell => (!namesProjectRoles ? 'N/A' : allowed(user('READER', [], [role])) ? '✅' : '❌'));
+  return [org, ...workspace, ...project];
+}
+
+function ruleText(rule: AccessRule): string {
+  if (rule.kind === 'public') return 'public';
+  const who = rule.principal ? ` (${rule.principal === 'USER' ? 'users' : 'machine clients'} only)` : '';
+  if (rule.kind === 'authenticated') return `any signed-in principal${who}`;
+  return `${rule.anyOf.join(' or ')}${rule.scopePath ? ` in \`${rule.scopePath.join('.')}\`` : ''}${who}`;
+}
+
+export function renderPermissionsDoc(schema: GraphQLSchema = buildSchema()): string {
+  const { rules } = readAccessRules(schema, new Set(Object.keys(parentScopes)));
+  const mutationType = schema.getMutationType()!;
+  const byCapability = new Map<string, { field: string; rule: Extract<AccessRule, { kind: 'role' }> }[]>();
+  for (const field of Object.values(mutationType.getFields())) {
+    const [capability] = getDirective(schema, field, 'capability') ?? [];
+    const rule = rules.get(`Mutation.${field.name}`);
+    if (!capability || rule?.kind !== 'role') continue;
+    const list = byCapability.get(capability.name as string) ?? [];
+    byCapability.set(capability.name as string, [...list, { field: field.name, rule }]);
+  }
+  const levelOfScope = (path: string[] | null) => {
+    const arg = path?.at(-1) ?? '';
+    return arg === 'organizationId' ? 'organization' : arg === 'workspaceId' || arg === 'groupId' ? 'workspace' : 'project';
+  };
+
+  const columns = ['org_admin', ...WORKSPACE_COLUMNS.map(([c]) => c), ...PROJECT_COLUMNS.map(([c]) => c)];
+  const lines = [
+    '# Permissions',
+    '',
+    '<!-- Generated by `npm run docs:permissions` from the schema\'s directives. Do not edit; the tests fail when it is stale. -->',
+    '',
+    "FlowX's permission matrix as Orgraph enforces it. Each cell is computed from the",
+    '`@requiresRole` rule of the mutations that implement the row (named beside it),',
+    'with the role logic the server runs. org_admin is a user who owns the organization.',
+    '',
+    '✅\\* : only in a project the user was granted PROJECT_EDITOR (or PROJECT_OWNER) on. N/A: the rule names no project role.',
+    '',
+    `| Capability | ${columns.join(' | ')} | mutations |`,
+    `| --- | ${columns.map(() => '---').join(' | ')} | --- |`,
+  ];
+  for (const [section, capabilities] of SECTIONS) {
+    lines.push(`| **${section}** | ${columns.map(() => '').join(' | ')} | |`);
+    for (const capability of capabilities) {
+      const implementations = byCapability.get(capability);
+      if (!implementations) throw new Error(`No mutation carries @capability(name: "${capability}")`);
+      const rendered = implementations.map(({ rule }) => cellsOf(rule, levelOfScope(rule.scopePath)).join(' | '));
+      if (new Set(rendered).size > 1) throw new Error(`The mutations of "${capability}" disagree: ${implementations.map((i) => i.field).join(', ')}`);
+      lines.push(`| ${capability} | ${rendered[0]} | ${implementations.map((i) => `\`${i.field}\``).join(', ')} |`);
+    }
+  }
+  lines.push(
+    '',
+    "## Where the seed's prose and table disagree",
+    '',
+    'The more restrictive reading wins.',
+    '',
+    '| Where | Disagreement | Orgraph |',
+    '| --- | --- | --- |',
+    ...DISAGREEMENTS.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    "The seed's table shows ❌ rather than N/A for project roles on \"Create workspace\", \"Manage workspace users\" and \"Manage workspace access\"; both mean that a project role gives nothing there.",
+    '',
+    '## Every field',
+    '',
+    'The rule of each field reachable from Query or Mutation (a field without its own rule has its type\'s).',
+    '',
+    '| Field | Rule |',
+    '| --- | --- |',
+    ...[...rules].map(([coordinate, rule]) => `| \`${coordinate}\` | ${ruleText(rule)} |`),
+    '',
+  );
+  return lines.join('\n');
+}
