@@ -3,6 +3,7 @@
  * operator fixes a deployment in one round instead of one variable per restart.
  */
 import { z } from 'zod';
+import { DEFAULT_LIMITS, type RequestLimits } from './graphql/limits.js';
 
 const optionalText = z
   .string()
@@ -17,6 +18,8 @@ const flag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const environment = z
   .object({
@@ -34,6 +37,13 @@ const environment = z
     AUTH_CLAIMS_NAMESPACE: optionalText,
     DEV_ISSUER_KEY_FILE: z.string().trim().min(1).default('.data/dev-issuer-key.json'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    INTROSPECTION: z.enum(['all', 'authenticated', 'off']).optional(),
+    DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
+    LIMIT_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
+    LIMIT_ALIASES: positiveInt(DEFAULT_LIMITS.maxAliases),
+    LIMIT_DIRECTIVES: positiveInt(DEFAULT_LIMITS.maxDirectives),
+    LIMIT_TOKENS: positiveInt(DEFAULT_LIMITS.maxTokens),
+    LIMIT_COST: positiveInt(DEFAULT_LIMITS.maxCost),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_ISSUER) {
@@ -64,9 +74,12 @@ export interface IssuerConfig {
 export interface Config {
   mode: 'development' | 'production' | 'test';
   logLevel: string;
+  /** Who may introspect: everyone, signed-in principals only (production's default, so tooling with a token keeps working), or nobody. */
+  introspection: 'all' | 'authenticated' | 'off';
+  limits: RequestLimits;
   port: number;
   host: string;
-  database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean };
+  database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean; statementTimeoutMs: number };
   /** `dev`: a local key pair signs demo tokens; never in production. */
   auth: { kind: 'issuer'; issuer: IssuerConfig; claimsNamespace: string } | { kind: 'dev'; keyFile: string; claimsNamespace: string };
 }
@@ -88,9 +101,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     mode: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
+    introspection: e.INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'all'),
+    limits: {
+      maxDepth: e.LIMIT_DEPTH,
+      maxAliases: e.LIMIT_ALIASES,
+      maxDirectives: e.LIMIT_DIRECTIVES,
+      maxTokens: e.LIMIT_TOKENS,
+      maxCost: e.LIMIT_COST,
+    },
     port: e.PORT,
     host: e.HOST,
-    database: { url: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR, migrateOnStart: e.MIGRATE_ON_START },
+    database: {
+      url: e.DATABASE_URL,
+      pgliteDir: e.PGLITE_DIR,
+      migrateOnStart: e.MIGRATE_ON_START,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    },
     auth: e.AUTH_ISSUER
       ? {
           kind: 'issuer',

@@ -14,6 +14,8 @@ import type { Config } from './config.js';
 import { createContextBuilder, type Context } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
 import { formatError } from './graphql/format-error.js';
+import { introspectionForPrincipalsPlugin } from './graphql/introspection-plugin.js';
+import { limitRules } from './graphql/limits.js';
 import { loggingPlugin } from './graphql/logging-plugin.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { buildSchema } from './graphql/schema.js';
@@ -42,6 +44,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     url: config.database.url,
     pgliteDir: config.database.pgliteDir,
     onStatement: () => metrics.dbStatements.inc(),
+    statementTimeoutMs: config.database.statementTimeoutMs,
   });
   if (config.database.migrateOnStart) await database.migrate();
 
@@ -64,7 +67,11 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    introspection: true,
+    introspection: config.introspection !== 'off',
+    // Production answers no "did you mean" suggestions that would reveal the schema.
+    hideSchemaDetailsFromClientErrors: config.mode === 'production',
+    validationRules: limitRules(config.limits),
+    parseOptions: { maxTokens: config.limits.maxTokens },
     // main.ts owns signal handling: it drains through `stop()` and then exits.
     stopOnTerminationSignals: false,
     plugins: [
@@ -72,6 +79,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
       loggingPlugin(logger),
+      ...(config.introspection === 'authenticated' ? [introspectionForPrincipalsPlugin()] : []),
     ],
   });
   await apollo.start();

@@ -34,12 +34,20 @@ export interface DatabaseOptions {
   pgliteDir?: string | undefined;
   /** Called once for every statement sent, so metrics see authorization look-ups too. */
   onStatement?: (() => void) | undefined;
+  /** Postgres cancels any statement running longer, so a slow query fails cleanly and frees its connection. */
+  statementTimeoutMs?: number | undefined;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: Logger = { logQuery: () => options.onStatement?.() };
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: 10,
+      // Fail fast when the server is down instead of queueing requests behind a dead connection.
+      connectionTimeoutMillis: 3000,
+      ...(options.statementTimeoutMs ? { options: `-c statement_timeout=${options.statementTimeoutMs}` } : {}),
+    });
     // An idle client that loses its server emits 'error'; without a listener that kills the process.
     pool.on('error', () => {});
     const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
@@ -57,6 +65,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!dir.includes('://')) await mkdir(dir, { recursive: true });
   const client = new PGlite(dir);
   await client.waitReady;
+  if (options.statementTimeoutMs) await client.exec(`set statement_timeout = ${Math.floor(options.statementTimeoutMs)}`);
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return {
     engine: 'pglite',

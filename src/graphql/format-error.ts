@@ -7,11 +7,15 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+/** A resolver error that is not one of our contract errors: a bug or a failing dependency. */
+export function isMasked(error: unknown): boolean {
   const original = unwrapResolverError(error);
   const isOurs = original instanceof GraphQLError && original.originalError === undefined;
-  const isResolverError = error instanceof GraphQLError && error.path !== undefined;
-  if (isResolverError && !isOurs) {
+  return error instanceof GraphQLError && error.path !== undefined && !isOurs;
+}
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isMasked(error)) {
     return {
       message: 'Internal server error',
       locations: formatted.locations,

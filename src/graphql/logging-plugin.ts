@@ -1,19 +1,30 @@
-/** Logs every error that is masked for the client, with its request id and the real cause. */
+/**
+ * Ties a response to the server's logs: every response carries its request
+ * id (header `x-request-id`, and on masked errors `extensions.requestId`),
+ * and every masked error is logged with that id and its real cause.
+ */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
+import { isMasked } from './format-error.js';
 
 export function loggingPlugin(logger: Logger): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue, operationName }) {
-          for (const error of errors) {
-            const cause = unwrapResolverError(error);
-            if (cause instanceof GraphQLError && cause.originalError === undefined) continue; // ours: already clear to the client
-            logger.error({ requestId: contextValue?.requestId, operationName, path: error.path, err: cause }, 'internal error');
+          for (const error of errors.filter(isMasked)) {
+            logger.error({ requestId: contextValue?.requestId, operationName, path: error.path, err: unwrapResolverError(error) }, 'internal error');
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          const requestId = contextValue?.requestId;
+          if (!requestId) return;
+          response.http.headers.set('x-request-id', requestId);
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') Object.assign(error.extensions, { requestId });
           }
         },
       };

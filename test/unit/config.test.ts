@@ -16,7 +16,8 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.port).toBe(4000);
     expect(config.host).toBe('127.0.0.1');
-    expect(config.database).toEqual({ url: undefined, pgliteDir: '.data/pglite', migrateOnStart: true });
+    expect(config.database).toEqual({ url: undefined, pgliteDir: '.data/pglite', migrateOnStart: true, statementTimeoutMs: 5000 });
+    expect(config.introspection).toBe('all');
     expect(config.auth.kind).toBe('dev');
   });
 
