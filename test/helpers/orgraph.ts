@@ -19,6 +19,8 @@ export interface GraphQLResponse<T = any> {
 export interface TestOrgraph {
   url: string;
   orgraph: Orgraph;
+  /** The database settings it runs on (DATABASE_URL on Postgres), for a second process on the same data. */
+  databaseEnv: Record<string, string>;
   graphql<T = any>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Every row of every table, for asserting that a failed mutation changed nothing. */
   snapshot(): Promise<Record<string, unknown[]>>;
@@ -31,13 +33,26 @@ const TABLES = ['users', 'organizations', 'organization_members', 'machine_clien
 
 export async function startOrgraph(issuer: TestIssuer, env: Record<string, string> = {}): Promise<TestOrgraph> {
   const database = await createTestDatabase();
+  return startOrgraphOn(issuer, database.env, env, database.drop);
+}
+
+/**
+ * Starts an Orgraph on a database that already exists (a second server
+ * process's view of the same data); `onStop` runs after it stops.
+ */
+export async function startOrgraphOn(
+  issuer: TestIssuer,
+  databaseEnv: Record<string, string>,
+  env: Record<string, string> = {},
+  onStop: () => Promise<void> = async () => {},
+): Promise<TestOrgraph> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
     AUTH_ISSUER: issuer.url,
     AUTH_AUDIENCE: issuer.audience,
     AUTH_JWKS_URI: issuer.jwksUri,
-    ...database.env,
+    ...databaseEnv,
     ...env,
   });
   const orgraph = await createOrgraph(config);
@@ -45,6 +60,7 @@ export async function startOrgraph(issuer: TestIssuer, env: Record<string, strin
   return {
     url,
     orgraph,
+    databaseEnv,
     graphql: async (token, query, variables) => {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -69,7 +85,7 @@ export async function startOrgraph(issuer: TestIssuer, env: Record<string, strin
     },
     stop: async () => {
       await orgraph.stop();
-      await database.drop();
+      await onStop();
     },
   };
 }
