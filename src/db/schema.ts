@@ -107,6 +107,10 @@ export const auditEvents = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     requestId: text('request_id'),
     createdAt: createdAt(),
+    /** The previous event's hash in this organization's chain (null for its first event). */
+    previousHash: text('previous_hash'),
+    /** sha256 over the previous hash and this event's content: `npm run audit:verify` recomputes the chain. */
+    hash: text('hash'),
   },
   (t) => [index('audit_events_org_idx').on(t.organizationId, t.id), index('audit_events_workspace_idx').on(t.workspaceId, t.id)],
 );

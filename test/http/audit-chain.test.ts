@@ -1,0 +1,96 @@
+/**
+ * The audit trail is append-only and tamper-evident: the database refuses
+ * UPDATE and DELETE on it, and `npm run audit:verify` finds any row changed
+ * behind the database's back (a superuser disabling the trigger, a restore).
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engine } from '../helpers/database.js';
+import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
+import { seedFor } from '../helpers/seed.js';
+import type { AuditEventRow } from '../../src/db/schema.js';
+import { verifyChain } from '../../src/features/audit/chain.js';
+import { allAuditEvents } from '../../src/features/audit/queries.js';
+
+let issuer: TestIssuer;
+let server: TestOrgraph;
+
+beforeAll(async () => {
+  issuer = await startIssuer();
+  server = await startOrgraph(issuer);
+  const seed = seedFor(server, issuer);
+  await seed.organization('acme', { owner: 'alice', writers: ['bob'], readers: ['carol'] });
+  await seed.organization('globex', { owner: 'gina' });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await issuer?.stop();
+});
+
+const db = () => server.orgraph.database.db;
+
+/** `npm run audit:verify`, as an operator runs it, against this server's database. */
+async function verifyCommand(): Promise<{ code: number; out: string }> {
+  const url = server.databaseEnv.DATABASE_URL;
+  if (!url) throw new Error('the command needs a database another process can open');
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify-audit.ts'], {
+      env: { ...process.env, DATABASE_URL: url },
+    });
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr };
+  }
+}
+
+describe('the audit trail', () => {
+  it('links every event of an organization to the one before it', async () => {
+    const rows = (await db().execute(sql`select organization_id, previous_hash, hash from audit_events order by organization_id, id`)) as {
+      rows: { organization_id: string; previous_hash: string | null; hash: string }[];
+    };
+    const byOrg = new Map<string, typeof rows.rows>();
+    for (const r of rows.rows) byOrg.set(r.organization_id, [...(byOrg.get(r.organization_id) ?? []), r]);
+    expect(byOrg.size).toBe(2);
+    for (const events of byOrg.values()) {
+      expect(events[0]!.previous_hash).toBeNull();
+      events.slice(1).forEach((e, i) => expect(e.previous_hash).toBe(events[i]!.hash));
+      expect(new Set(events.map((e) => e.hash)).size).toBe(events.length);
+    }
+  });
+
+  it('cannot be edited or deleted: the database refuses', async () => {
+    await expect(db().execute(sql`update audit_events set operation = 'nothing'`)).rejects.toThrow();
+    await expect(db().execute(sql`delete from audit_events`)).rejects.toThrow();
+    await expect(db().execute(sql`truncate audit_events`)).rejects.toThrow();
+  });
+
+  it('verifies in full, and a changed event breaks its chain', async () => {
+    const chains = async () => {
+      const byOrg = new Map<string, AuditEventRow[]>();
+      for (const e of await allAuditEvents(db())) byOrg.set(e.organizationId, [...(byOrg.get(e.organizationId) ?? []), e]);
+      return [...byOrg.values()];
+    };
+    for (const chain of await chains()) expect(verifyChain(chain)).toBeNull();
+    const first = (await chains()).find((chain) => chain.length > 2); // acme: created, then two members added
+    const forged = first!.map((e, i) => (i === 1 ? { ...e, details: { ...e.details, forged: true } } : e));
+    expect(verifyChain(forged)).toMatchObject({ reason: 'hash does not match the event content' });
+    expect(verifyChain(first!.filter((_, i) => i !== 1))).toMatchObject({ reason: 'previous_hash does not match the event before it' });
+  });
+
+  it.skipIf(engine !== 'postgres')('npm run audit:verify reports the event changed behind the trigger', async () => {
+    expect(await verifyCommand()).toMatchObject({ code: 0, out: expect.stringContaining('every chain verifies') });
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`alter table audit_events disable trigger audit_events_append_only`);
+      await tx.execute(sql`update audit_events set details = '{"role":"OWNER"}' where id = (select min(id) + 1 from audit_events)`);
+      await tx.execute(sql`alter table audit_events enable trigger audit_events_append_only`);
+    });
+    const result = await verifyCommand();
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/hash does not match the event content/);
+  });
+});
