@@ -18,6 +18,7 @@ import { introspectionForPrincipalsPlugin } from './graphql/introspection-plugin
 import { limitRules } from './graphql/limits.js';
 import { loggingPlugin } from './graphql/logging-plugin.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { responseStatusPlugin } from './graphql/response-status-plugin.js';
 import { buildSchema } from './graphql/schema.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
 import { createLogger } from './logger.js';
@@ -79,6 +80,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       ApolloServerPluginLandingPageDisabled(),
       metricsPlugin(metrics),
       loggingPlugin(logger),
+      responseStatusPlugin(),
       ...(config.introspection === 'authenticated' ? [introspectionForPrincipalsPlugin()] : []),
     ],
   });
