@@ -259,6 +259,15 @@ const inProject = () =>
   uuid('project_id')
     .notNull()
     .references(() => projects.id, { onDelete: 'cascade' });
+/** The tenant columns of a row that lives in a project: kept on every such row so that queries scope by them. */
+const inProjectScope = () => ({ organizationId: inOrganization(), workspaceId: inWorkspace(), projectId: inProject() });
+/** A named JSON document (theme, process, template...), saved over in place. */
+const namedDocument = () => ({
+  name: text('name').notNull(),
+  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+});
 /** A user or a group, exactly one of them: whom a role is given to. */
 const grantee = () => ({
   userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
@@ -352,9 +361,7 @@ export const projectGrants = pgTable(
   'project_grants',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: inOrganization(),
-    workspaceId: inWorkspace(),
-    projectId: inProject(),
+    ...inProjectScope(),
     ...grantee(),
     role: projectRole('role').notNull(),
     createdAt: createdAt(),
@@ -376,10 +383,7 @@ export const workspaceResources = pgTable(
     organizationId: inOrganization(),
     workspaceId: inWorkspace(),
     kind: workspaceResourceKind('kind').notNull(),
-    name: text('name').notNull(),
-    body: jsonb('body').$type<Record<string, unknown>>().notNull(),
-    createdAt: createdAt(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+    ...namedDocument(),
   },
   (t) => [uniqueIndex('workspace_resources_key').on(t.workspaceId, t.kind, t.name)],
 );
@@ -388,14 +392,9 @@ export const projectResources = pgTable(
   'project_resources',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: inOrganization(),
-    workspaceId: inWorkspace(),
-    projectId: inProject(),
+    ...inProjectScope(),
     kind: projectResourceKind('kind').notNull(),
-    name: text('name').notNull(),
-    body: jsonb('body').$type<Record<string, unknown>>().notNull(),
-    createdAt: createdAt(),
-    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+    ...namedDocument(),
   },
   (t) => [uniqueIndex('project_resources_key').on(t.projectId, t.kind, t.name)],
 );
@@ -404,9 +403,7 @@ export const builds = pgTable(
   'builds',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    organizationId: inOrganization(),
-    workspaceId: inWorkspace(),
-    projectId: inProject(),
+    ...inProjectScope(),
     version: text('version').notNull(),
     createdByUserId: uuid('created_by_user_id').references(() => users.id),
     createdAt: createdAt(),
@@ -416,9 +413,7 @@ export const builds = pgTable(
 
 export const processInstances = pgTable('process_instances', {
   id: uuid('id').primaryKey().defaultRandom(),
-  organizationId: inOrganization(),
-  workspaceId: inWorkspace(),
-  projectId: inProject(),
+  ...inProjectScope(),
   processName: text('process_name').notNull(),
   variables: jsonb('variables').$type<Record<string, unknown>>().notNull().default({}),
   startedByUserId: uuid('started_by_user_id').references(() => users.id),
@@ -427,9 +422,7 @@ export const processInstances = pgTable('process_instances', {
 
 export const processOperations = pgTable('process_operations', {
   id: uuid('id').primaryKey().defaultRandom(),
-  organizationId: inOrganization(),
-  workspaceId: inWorkspace(),
-  projectId: inProject(),
+  ...inProjectScope(),
   processInstanceId: uuid('process_instance_id')
     .notNull()
     .references(() => processInstances.id, { onDelete: 'cascade' }),
