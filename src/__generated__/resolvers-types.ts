@@ -591,6 +591,8 @@ export type AuditEvent = {
   id: Scalars['ID']['output'];
   /** The mutation that made the change, e.g. `addOrganizationMember`. */
   operation: Scalars['String']['output'];
+  /** DENIED: the caller lacked the role or could not see the object; nothing was changed. */
+  outcome: AuditOutcome;
   actorKind: PrincipalKind;
   /** The user who acted, when actorKind is USER. */
   actorUser?: Maybe<User>;
@@ -605,6 +607,10 @@ export type AuditEvent = {
   requestId?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
 };
+
+export type AuditOutcome =
+  | 'SUCCEEDED'
+  | 'DENIED';
 
 export type AuditEventConnection = {
   __typename?: 'AuditEventConnection';
@@ -1430,6 +1436,7 @@ export type ResolversTypes = ResolversObject<{
   RemoveOrganizationMemberPayload: ResolverTypeWrapper<RemovedMember>;
   MachineClientPayload: ResolverTypeWrapper<Omit<MachineClientPayload, 'machineClient'> & { machineClient: ResolversTypes['MachineClient'] }>;
   AuditEvent: ResolverTypeWrapper<AuditEventRow>;
+  AuditOutcome: AuditOutcome;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'edges'> & { edges: Array<ResolversTypes['AuditEventEdge']> }>;
   AuditEventEdge: ResolverTypeWrapper<Omit<AuditEventEdge, 'node'> & { node: ResolversTypes['AuditEvent'] }>;
   Actor: ResolverTypeWrapper<ActorRow>;
@@ -1835,6 +1842,7 @@ export type MachineClientPayloadResolvers<ContextType = Context, ParentType exte
 export type AuditEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
   actorKind?: Resolver<ResolversTypes['PrincipalKind'], ParentType, ContextType>;
   actorUser?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   actorMachineClient?: Resolver<Maybe<ResolversTypes['MachineClient']>, ParentType, ContextType>;

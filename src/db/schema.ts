@@ -22,6 +22,7 @@ import {
 
 export const organizationRole = pgEnum('organization_role', ['OWNER', 'WRITER', 'READER']);
 export const principalKind = pgEnum('principal_kind', ['USER', 'MACHINE']);
+export const auditOutcome = pgEnum('audit_outcome', ['SUCCEEDED', 'DENIED']);
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow();
 
@@ -99,6 +100,8 @@ export const auditEvents = pgTable(
     workspaceId: uuid('workspace_id'),
     projectId: uuid('project_id'),
     operation: text('operation').notNull(),
+    /** DENIED: the principal lacked the role (or could not see the object); nothing else was written. */
+    outcome: auditOutcome('outcome').notNull().default('SUCCEEDED'),
     actorKind: principalKind('actor_kind').notNull(),
     actorUserId: uuid('actor_user_id').references(() => users.id),
     actorMachineClientId: uuid('actor_machine_client_id').references(() => machineClients.id),

@@ -6,6 +6,7 @@
  * failures are retried a bounded number of times; since everything is in the
  * one transaction, a retry cannot duplicate a side effect.
  */
+import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { decide, type AccessRole } from '../auth/roles.js';
 import { levelOf, type Scope } from '../auth/scope.js';
@@ -51,8 +52,8 @@ export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve
         if (scope !== null) {
           if (!(await lockOrganization(tx, scope.organizationId))) throw notFound(guard.target);
           const decision = decide(await ctx.access.rolesInTx(tx, scope), levelOf(scope), rule ?? { anyOf: ['READER'], principal: null });
-          if (decision === 'invisible') throw notFound(guard.target);
-          if (decision === 'forbidden') throw forbidden();
+          if (decision === 'invisible') throw denial(notFound(guard.target));
+          if (decision === 'forbidden') throw denial(forbidden());
         }
         const audit: AuditNote = {};
         ctx.mutation = { tx, audit };
@@ -67,16 +68,11 @@ export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve
         const organizationId = audit.organizationId ?? scope?.organizationId;
         if (!organizationId) throw new Error(`${guard.operation} recorded no organization for its audit event`);
         await appendAuditEvent(tx, {
-          organizationId,
+          ...auditHeader(ctx, guard.operation, { ...scope!, organizationId }),
           workspaceId: audit.workspaceId ?? scope?.workspaceId ?? null,
           projectId: audit.projectId ?? scope?.projectId ?? null,
-          operation: guard.operation,
-          actorKind: ctx.principal.kind === 'machine' ? 'MACHINE' : 'USER',
-          actorUserId: ctx.principal.kind === 'user' ? ctx.principal.userId : null,
-          actorMachineClientId: ctx.principal.kind === 'machine' ? ctx.principal.machineClientId : null,
           targetId: audit.targetId ?? null,
           details: audit.details ?? {},
-          requestId: ctx.requestId,
         });
         return value;
       });
@@ -84,6 +80,7 @@ export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve
       return result;
     } catch (error) {
       Object.assign(ctx, ctx.freshLoaders());
+      if (guard.scope && isDenial(error)) await recordDenial(ctx, guard.operation, guard.scope, error as GraphQLError);
       const code = sqlState(error);
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       if (code === 'OG001') throw conflict('An organization must keep at least one owner');
@@ -92,6 +89,46 @@ export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve
       throw error;
     }
   }
+}
+
+/** Refusals of the principal (no role, or no sight of the object): recorded, unlike bad input. */
+const denials = new WeakSet<object>();
+
+function denial(error: GraphQLError): GraphQLError {
+  denials.add(error);
+  return error;
+}
+
+function isDenial(error: unknown): boolean {
+  return error instanceof GraphQLError && (denials.has(error) || error.extensions.code === 'FORBIDDEN');
+}
+
+function auditHeader(ctx: Context, operation: string, scope: Scope) {
+  return {
+    organizationId: scope.organizationId,
+    workspaceId: scope.workspaceId ?? null,
+    projectId: scope.projectId ?? null,
+    operation,
+    actorKind: ctx.principal.kind === 'machine' ? ('MACHINE' as const) : ('USER' as const),
+    actorUserId: ctx.principal.kind === 'user' ? ctx.principal.userId : null,
+    actorMachineClientId: ctx.principal.kind === 'machine' ? ctx.principal.machineClientId : null,
+    requestId: ctx.requestId,
+  };
+}
+
+/**
+ * A refused attempt goes into the organization's audit trail too, in its own
+ * transaction (the mutation's was rolled back): owners see who tried what.
+ */
+async function recordDenial(ctx: Context, operation: string, scope: Scope, error: GraphQLError): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    if (!(await lockOrganization(tx, scope.organizationId))) return;
+    await appendAuditEvent(tx, {
+      ...auditHeader(ctx, operation, scope),
+      outcome: 'DENIED',
+      details: { code: String(error.extensions.code), message: error.message },
+    });
+  });
 }
 
 /** The SQLSTATE of a database error, whichever driver (and Drizzle wrapper) raised it. */

@@ -17,11 +17,12 @@ import { allAuditEvents } from '../../src/features/audit/queries.js';
 
 let issuer: TestIssuer;
 let server: TestOrgraph;
+let seed: ReturnType<typeof seedFor>;
 
 beforeAll(async () => {
   issuer = await startIssuer();
   server = await startOrgraph(issuer);
-  const seed = seedFor(server, issuer);
+  seed = seedFor(server, issuer);
   await seed.organization('acme', { owner: 'alice', writers: ['bob'], readers: ['carol'] });
   await seed.organization('globex', { owner: 'gina' });
 });
@@ -49,6 +50,32 @@ async function verifyCommand(): Promise<{ code: number; out: string }> {
 }
 
 describe('the audit trail', () => {
+  it('records denied attempts, with actor, operation, outcome and request id, and no token', async () => {
+    const bob = await seed.person('bob');
+    const alice = await seed.person('alice');
+    const acme = (await server.graphql(alice.token, '{ organization(slug: "acme") { id } }')).data.organization.id;
+    const add = 'mutation($i: AddOrganizationMemberInput!) { addOrganizationMember(input: $i) { member { role } } }';
+    const refused = await server.graphql(bob.token, add, { i: { organizationId: acme, userSubject: 'auth0|mallory', role: 'OWNER' } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const badInput = await server.graphql(alice.token, add, { i: { organizationId: acme, role: 'READER' } });
+    expect(badInput.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const log = await server.graphql(alice.token, `{ organization(slug: "acme") { auditLog(first: 1) { edges { node {
+      operation outcome actorKind actorUser { subject } details requestId } } } } }`);
+    expect(log.data.organization.auditLog.edges[0].node).toEqual({
+      operation: 'addOrganizationMember',
+      outcome: 'DENIED',
+      actorKind: 'USER',
+      actorUser: { subject: 'auth0|bob' },
+      details: { code: 'FORBIDDEN', message: expect.any(String) },
+      requestId: expect.any(String),
+    });
+    // Bad input is the caller's mistake, not an attempt on someone's rights: not recorded.
+    const all = (await db().execute(sql`select details::text as details from audit_events`)) as { rows: { details: string }[] };
+    expect(all.rows.filter((r) => r.details.includes('BAD_USER_INPUT'))).toEqual([]);
+    expect(all.rows.some((r) => r.details.includes(bob.token) || r.details.includes('eyJ'))).toBe(false);
+  });
+
   it('links every event of an organization to the one before it', async () => {
     const rows = (await db().execute(sql`select organization_id, previous_hash, hash from audit_events order by organization_id, id`)) as {
       rows: { organization_id: string; previous_hash: string | null; hash: string }[];

@@ -133,11 +133,12 @@ const AUDIT = `query($slug: String!) {
 
 const CATALOG_TABLES = ['environments', 'environment_generations', 'environment_events', 'packages', 'package_versions', 'audit_events'] as const;
 
-/** Every row of the catalog tables (and the audit log). */
+/** Every row of the catalog tables (and the audit log of changes: refused attempts are recorded on purpose). */
 async function catalogTables(): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of CATALOG_TABLES) {
-    const result = (await server.orgraph.database.db.execute(sql.raw(`select * from ${table} order by 1`))) as unknown as { rows: unknown[] };
+    const where = table === 'audit_events' ? ` where outcome = 'SUCCEEDED'` : '';
+    const result = (await server.orgraph.database.db.execute(sql.raw(`select * from ${table}${where} order by 1`))) as unknown as { rows: unknown[] };
     out[table] = result.rows;
   }
   return out;

@@ -56,7 +56,7 @@ const ORG_WITH_AUDIT = `query($slug: String!) {
   organization(slug: $slug) {
     slug viewerRole
     auditLog(first: 100) {
-      edges { node { operation actorKind targetId details actorUser { id subject } actorMachineClient { clientId } } }
+      edges { node { operation outcome actorKind targetId details actorUser { id subject } actorMachineClient { clientId } } }
     }
   }
 }`;
@@ -402,10 +402,18 @@ describe('the organization must have at least one owner', () => {
       expect(ok[0]!.data.changeOrganizationMemberRole.member, what).toEqual({ role: demoted, user: { id: loser.id, subject: loser.subject } });
       const roles = await rolesIn(`race-demote-${round}`, winner);
       expect(roles, what).toEqual({ [winner.subject]: 'OWNER', [loser.subject]: demoted });
-      // The refused mutation left no audit event.
+      // The refused mutation changed nothing; the trail records it as a denied attempt by the loser.
       const audit = await server.graphql(winner.token, ORG_WITH_AUDIT, { slug: `race-demote-${round}` });
-      const operations = audit.data.organization.auditLog.edges.map((e: any) => e.node.operation);
-      expect(operations.filter((o: string) => o === 'changeOrganizationMemberRole'), what).toHaveLength(1);
+      const changes = audit.data.organization.auditLog.edges
+        .map((e: any) => e.node)
+        .filter((e: any) => e.operation === 'changeOrganizationMemberRole');
+      expect(changes.map((e: any) => [e.outcome, e.actorUser.id]), what).toEqual(
+        expect.arrayContaining([['SUCCEEDED', winner.id]]),
+      );
+      expect(changes.filter((e: any) => e.outcome === 'SUCCEEDED'), what).toHaveLength(1);
+      expect(changes.filter((e: any) => e.outcome === 'DENIED').map((e: any) => e.actorUser.id), what).toEqual(
+        changes.length === 2 ? [loser.id] : [],
+      );
     }
     expect(Date.now() - started).toBeLessThan(20_000);
   });

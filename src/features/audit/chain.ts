@@ -13,6 +13,7 @@ export type ChainedContent = Pick<
   | 'workspaceId'
   | 'projectId'
   | 'operation'
+  | 'outcome'
   | 'actorKind'
   | 'actorUserId'
   | 'actorMachineClientId'
@@ -42,6 +43,7 @@ export function chainHash(previousHash: string | null, event: ChainedContent): s
     workspaceId: event.workspaceId ?? null,
     projectId: event.projectId ?? null,
     operation: event.operation,
+    outcome: event.outcome,
     actorKind: event.actorKind,
     actorUserId: event.actorUserId ?? null,
     actorMachineClientId: event.actorMachineClientId ?? null,

@@ -22,7 +22,7 @@ export async function appendAuditEvent(tx: Tx, event: Omit<NewAuditEvent, 'creat
     .limit(1);
   const previousHash = last?.hash ?? null;
   const createdAt = new Date();
-  const content = { ...event, details: event.details ?? {}, createdAt };
+  const content = { ...event, outcome: event.outcome ?? 'SUCCEEDED', details: event.details ?? {}, createdAt };
   await tx.insert(auditEvents).values({ ...content, previousHash, hash: chainHash(previousHash, content as ChainedContent) });
 }
 
