@@ -4,13 +4,14 @@
  * the whole request, never a silent fall-back to anonymous.
  */
 import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createAccess, type Access } from './auth/access.js';
 import { ANONYMOUS, type Principal } from './auth/principal.js';
 import { identify } from './auth/token-claims.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 import type { Db, Tx } from './db/client.js';
-import { unauthenticated } from './errors.js';
+import { unauthenticated, unavailable } from './errors.js';
 import { activeMachineClient } from './features/machine-clients/queries.js';
 import { upsertUserFromToken } from './features/users/queries.js';
 import type { AuditNote } from './graphql/run-mutation.js';
@@ -35,6 +36,8 @@ export interface Context {
 
 export interface ContextDeps {
   db: Db;
+  /** Told when a request could not be served because a dependency failed (for the log). */
+  onUnavailable?: (error: unknown) => void;
   verify: TokenVerifier;
   claimsNamespace: string;
   metrics: Metrics;
@@ -43,7 +46,12 @@ export interface ContextDeps {
 export function createContextBuilder(deps: ContextDeps) {
   const onBatch = (loader: string) => deps.metrics.dataloaderBatches.inc({ loader });
   return async (headers: IncomingHttpHeaders): Promise<Context> => {
-    const principal = await authenticate(deps, headers.authorization);
+    const principal = await authenticate(deps, headers.authorization).catch((error: unknown) => {
+      if (error instanceof GraphQLError) throw error;
+      // The database did not answer: say so cleanly (503, retryable) instead of leaking the driver's message.
+      deps.onUnavailable?.(error);
+      throw unavailable();
+    });
     const requestId = requestIdFrom(headers['x-request-id']);
     const fresh = () => ({
       access: createAccess(deps.db, principal, () => onBatch('organizationRole')),

@@ -34,6 +34,11 @@ export const badInput = (message: string, field?: string) =>
 
 export const conflict = (message: string) => error('CONFLICT', message);
 
-export function isKnownCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
-}
+/** A dependency (the database) is down: the request may be retried; nothing about the cause is told. */
+export const unavailable = () =>
+  error('INTERNAL_SERVER_ERROR', 'The service is temporarily unavailable; try again shortly', {
+    http: { status: 503, headers: new Map([['retry-after', '1']]) },
+  });
+
+/** A statement hit the database's statement timeout: cancelled, its connection freed, nothing written. */
+export const tooSlow = () => error('INTERNAL_SERVER_ERROR', 'The database took too long to answer; nothing was changed, try again');

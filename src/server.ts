@@ -59,7 +59,13 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     verifierOptions = { issuer, audience, keys: remoteKeys(jwksUri) };
   }
   const verify = createTokenVerifier(verifierOptions);
-  const buildContext = createContextBuilder({ db: database.db, verify, claimsNamespace: config.auth.claimsNamespace, metrics });
+  const buildContext = createContextBuilder({
+    db: database.db,
+    verify,
+    claimsNamespace: config.auth.claimsNamespace,
+    metrics,
+    onUnavailable: (error) => logger.error({ err: error }, 'database unavailable while resolving the principal'),
+  });
 
   const httpServer = createServer();
   const apollo = new ApolloServer<Context>({

@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import { decide, type AccessRole } from '../auth/roles.js';
 import { levelOf, type Scope } from '../auth/scope.js';
 import type { PrincipalKindRule } from '../auth/access-rules.js';
-import { conflict, forbidden, notFound } from '../errors.js';
+import { conflict, forbidden, notFound, tooSlow } from '../errors.js';
 import { appendAuditEvent } from '../features/audit/queries.js';
 import { lockOrganization } from '../features/organizations/queries.js';
 
@@ -83,6 +83,7 @@ export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve
       if (guard.scope && isDenial(error)) await recordDenial(ctx, guard.operation, guard.scope, error as GraphQLError);
       const code = sqlState(error);
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+      if (code === '57014') throw tooSlow();
       if (code === 'OG001') throw conflict('An organization must keep at least one owner');
       if (code === 'OG003') throw conflict('A project must keep exactly one owner; transfer its ownership first');
       if (code === 'OG004') throw conflict("A workspace's everyone group cannot be deleted");
