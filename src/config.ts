@@ -35,6 +35,8 @@ const environment = z
     AUTH_AUDIENCE: optionalText,
     AUTH_JWKS_URI: url('AUTH_JWKS_URI'),
     AUTH_CLAIMS_NAMESPACE: optionalText,
+    AUTH_JWKS_COOLDOWN_MS: positiveInt(30_000),
+    AUTH_JWKS_REFRESH_MS: positiveInt(600_000),
     DEV_ISSUER_KEY_FILE: z.string().trim().min(1).default('.data/dev-issuer-key.json'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     INTROSPECTION: z.enum(['all', 'authenticated', 'off']).optional(),
@@ -69,6 +71,10 @@ export interface IssuerConfig {
   issuer: string;
   audience: string;
   jwksUri: string;
+  /** Least time between two JWKS fetches caused by unknown `kid`s. */
+  jwksCooldownMs: number;
+  /** Period of the background JWKS refresh. */
+  jwksRefreshMs: number;
 }
 
 export interface Config {
@@ -125,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             issuer: e.AUTH_ISSUER,
             audience: e.AUTH_AUDIENCE!,
             jwksUri: e.AUTH_JWKS_URI ?? new URL('.well-known/jwks.json', withTrailingSlash(e.AUTH_ISSUER)).href,
+            jwksCooldownMs: e.AUTH_JWKS_COOLDOWN_MS,
+            jwksRefreshMs: e.AUTH_JWKS_REFRESH_MS,
           },
         }
       : { kind: 'dev', keyFile: e.DEV_ISSUER_KEY_FILE, claimsNamespace },

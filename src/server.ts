@@ -9,7 +9,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { loadDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
-import { createTokenVerifier, remoteKeys, type VerifierOptions } from './auth/token-verifier.js';
+import { createTokenVerifier, remoteKeys, type RemoteKeys, type VerifierOptions } from './auth/token-verifier.js';
 import type { Config } from './config.js';
 import { createContextBuilder, type Context } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -50,13 +50,15 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   if (config.database.migrateOnStart) await database.migrate();
 
   let devIssuer: DevIssuer | null = null;
+  let remote: RemoteKeys | null = null;
   let verifierOptions: VerifierOptions;
   if (config.auth.kind === 'dev') {
     devIssuer = await loadDevIssuer(config.auth.keyFile);
     verifierOptions = devIssuer.verifierOptions;
   } else {
-    const { issuer, audience, jwksUri } = config.auth.issuer;
-    verifierOptions = { issuer, audience, keys: remoteKeys(jwksUri) };
+    const { issuer, audience, jwksUri, jwksCooldownMs, jwksRefreshMs } = config.auth.issuer;
+    remote = remoteKeys(jwksUri, { cooldownMs: jwksCooldownMs, refreshMs: jwksRefreshMs });
+    verifierOptions = { issuer, audience, keys: remote.keys };
   }
   const verify = createTokenVerifier(verifierOptions);
   const buildContext = createContextBuilder({
@@ -139,6 +141,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
         });
       }),
     stop: async () => {
+      remote?.stop();
       await apollo.stop(); // drains in-flight requests and closes the HTTP server
       await database.close();
     },

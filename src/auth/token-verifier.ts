@@ -18,8 +18,29 @@ export interface VerifierOptions {
   keys: JWTVerifyGetKey;
 }
 
-export function remoteKeys(jwksUri: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+export interface RemoteKeys {
+  keys: JWTVerifyGetKey;
+  /** Stops the background refresh. */
+  stop(): void;
+}
+
+/**
+ * The issuer's keys, fetched once and kept: while the JWKS endpoint is down,
+ * tokens signed with known keys still verify. A token with an unknown `kid`
+ * makes jose refetch, at most once per cooldown (so a flood of forged kids
+ * cannot hammer the issuer); a rotated key is picked up that way. A
+ * background refresh drops keys the issuer has retired, and keeps the old
+ * set when the endpoint does not answer.
+ */
+export function remoteKeys(jwksUri: string, options: { cooldownMs: number; refreshMs: number }): RemoteKeys {
+  const jwks = createRemoteJWKSet(new URL(jwksUri), {
+    cooldownDuration: options.cooldownMs,
+    cacheMaxAge: Infinity,
+    timeoutDuration: 5_000,
+  });
+  const timer = setInterval(() => void jwks.reload().catch(() => {}), options.refreshMs);
+  timer.unref();
+  return { keys: jwks, stop: () => clearInterval(timer) };
 }
 
 export function createTokenVerifier({ issuer, audience, keys }: VerifierOptions): TokenVerifier {
