@@ -5,9 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engine } from '../helpers/database.js';
 import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
 import { startOrgraph, type GraphQLResponse, type TestOrgraph } from '../helpers/orgraph.js';
 import { ADD_MEMBER, seedFor, type Person, type SeededOrganization } from '../helpers/seed.js';
+
+/** Real concurrency needs a real server: PGlite runs one transaction at a time, so fewer rounds there. */
+const RACE_ROUNDS = engine === 'postgres' ? 100 : 24;
 
 let issuer: TestIssuer;
 let server: TestOrgraph;
@@ -378,11 +382,10 @@ describe('the organization must have at least one owner', () => {
     expect(successes).toBeGreaterThan(10);
   });
 
-  it('two owners demoting each other at the same moment: exactly one wins, the other is refused, an owner always remains (24 rounds)', async () => {
+  it(`two owners demoting each other at the same moment: exactly one wins, the other is refused, an owner always remains (${RACE_ROUNDS} rounds)`, async () => {
     const ann = await seed.person('ann');
     const ben = await seed.person('ben');
-    const started = Date.now();
-    for (let round = 0; round < 24; round++) {
+    for (let round = 0; round < RACE_ROUNDS; round++) {
       // A fresh organization whose only owners are ann and ben.
       const org = await seed.organization(`race-demote-${round}`, { owner: 'ann', owners: ['ben'] });
       const demoted = round % 2 === 0 ? 'WRITER' : 'READER';
@@ -415,7 +418,6 @@ describe('the organization must have at least one owner', () => {
         changes.length === 2 ? [loser.id] : [],
       );
     }
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('two owners removing each other at the same moment: exactly one wins, an owner always remains (12 rounds)', async () => {
