@@ -14,7 +14,8 @@ const ISSUER = 'https://issuer.jwks.test/';
 const AUDIENCE = 'https://api.jwks.test';
 const COOLDOWN_MS = 400;
 
-type Key = { kid: string; privateKey: CryptoKey; publicJwk: JWK };
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+type Key = { kid: string; privateKey: PrivateKey; publicJwk: JWK };
 const served: Key[] = [];
 let hits = 0;
 let up = true;
@@ -25,7 +26,7 @@ let server: TestOrgraph;
 
 async function newKey(kid: string): Promise<Key> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');
-  return { kid, privateKey: privateKey as CryptoKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
 }
 
 const tokenFor = (key: Key, kid = key.kid) =>
