@@ -41,6 +41,7 @@ const environment = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     INTROSPECTION: z.enum(['all', 'authenticated', 'off']).optional(),
     DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
+    OPERATION_TIMEOUT_MS: positiveInt(10_000),
     LIMIT_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
     LIMIT_ALIASES: positiveInt(DEFAULT_LIMITS.maxAliases),
     LIMIT_DIRECTIVES: positiveInt(DEFAULT_LIMITS.maxDirectives),
@@ -83,6 +84,8 @@ export interface Config {
   /** Who may introspect: everyone, signed-in principals only (production's default, so tooling with a token keeps working), or nobody. */
   introspection: 'all' | 'authenticated' | 'off';
   limits: RequestLimits;
+  /** Each operation's deadline: fields not yet resolved fail after it, and a mutation's statements may not outlive it. */
+  operationTimeoutMs: number;
   port: number;
   host: string;
   database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean; statementTimeoutMs: number };
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mode: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     introspection: e.INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'all'),
+    operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     limits: {
       maxDepth: e.LIMIT_DEPTH,
       maxAliases: e.LIMIT_ALIASES,

@@ -20,6 +20,10 @@ import type { Metrics } from './metrics.js';
 
 export interface Context {
   requestId: string;
+  /** Epoch milliseconds after which the operation stops (see OPERATION_TIMEOUT_MS). */
+  deadline: number;
+  /** The database's per-statement limit (DB_STATEMENT_TIMEOUT_MS), which a transaction may only shorten. */
+  statementTimeoutMs: number;
   principal: Principal;
   db: Db;
   access: Access;
@@ -41,6 +45,8 @@ export interface ContextDeps {
   verify: TokenVerifier;
   claimsNamespace: string;
   metrics: Metrics;
+  operationTimeoutMs: number;
+  statementTimeoutMs: number;
 }
 
 export function createContextBuilder(deps: ContextDeps) {
@@ -57,7 +63,15 @@ export function createContextBuilder(deps: ContextDeps) {
       access: createAccess(deps.db, principal, () => onBatch('organizationRole')),
       loaders: createLoaders(deps.db, principal, onBatch),
     });
-    return { requestId, principal, db: deps.db, ...fresh(), freshLoaders: fresh };
+    return {
+      requestId,
+      deadline: Date.now() + deps.operationTimeoutMs,
+      statementTimeoutMs: deps.statementTimeoutMs,
+      principal,
+      db: deps.db,
+      ...fresh(),
+      freshLoaders: fresh,
+    };
   };
 }
 

@@ -42,3 +42,6 @@ export const unavailable = () =>
 
 /** A statement hit the database's statement timeout: cancelled, its connection freed, nothing written. */
 export const tooSlow = () => error('INTERNAL_SERVER_ERROR', 'The database took too long to answer; nothing was changed, try again');
+
+/** The operation ran past its deadline: what was not resolved yet is not. */
+export const pastDeadline = () => error('INTERNAL_SERVER_ERROR', 'The operation ran past its deadline; try again or ask for less');

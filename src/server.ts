@@ -66,6 +66,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     verify,
     claimsNamespace: config.auth.claimsNamespace,
     metrics,
+    operationTimeoutMs: config.operationTimeoutMs,
+    statementTimeoutMs: config.database.statementTimeoutMs,
     onUnavailable: (error) => logger.error({ err: error }, 'database unavailable while resolving the principal'),
   });
 

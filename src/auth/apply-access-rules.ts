@@ -8,7 +8,7 @@
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { Context } from '../context.js';
-import { forbidden, notFound, notSignedIn } from '../errors.js';
+import { forbidden, notFound, notSignedIn, pastDeadline } from '../errors.js';
 import { runMutation } from '../graphql/run-mutation.js';
 import { readAccessRules, type AccessRule, type PrincipalKindRule } from './access-rules.js';
 import { decide } from './roles.js';
@@ -44,6 +44,7 @@ function guardField(rule: AccessRule, typeName: string, resolve: Resolver): Reso
       const { scopePath } = rule;
       const scopeOfParent = parentScopes[typeName];
       return async (parent, args, ctx, info) => {
+        if (Date.now() > ctx.deadline) throw pastDeadline();
         if (ctx.principal.kind === 'anonymous') throw notSignedIn();
         const scope = scopePath
           ? await scopeOfId(ctx, argumentAt(args, scopePath), scopePath.at(-1)!)
@@ -80,6 +81,7 @@ function typeNameOf(path: string[]): string {
 }
 
 function assertPrincipal(ctx: Context, kind: PrincipalKindRule, what: string) {
+  if (Date.now() > ctx.deadline) throw pastDeadline();
   if (ctx.principal.kind === 'anonymous') throw notSignedIn();
   if (kind !== null && ctx.principal.kind !== kind.toLowerCase()) {
     throw forbidden(`Only ${kind === 'USER' ? 'users' : 'machine clients'} may use ${what}`);

@@ -6,12 +6,13 @@
  * failures are retried a bounded number of times; since everything is in the
  * one transaction, a retry cannot duplicate a side effect.
  */
+import { sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { decide, type AccessRole } from '../auth/roles.js';
 import { levelOf, type Scope } from '../auth/scope.js';
 import type { PrincipalKindRule } from '../auth/access-rules.js';
-import { conflict, forbidden, notFound, tooSlow } from '../errors.js';
+import { conflict, forbidden, notFound, pastDeadline, tooSlow } from '../errors.js';
 import { appendAuditEvent } from '../features/audit/queries.js';
 import { lockOrganization } from '../features/organizations/queries.js';
 
@@ -47,7 +48,11 @@ const MAX_ATTEMPTS = 3;
 export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
+      const remaining = ctx.deadline - Date.now();
+      if (remaining <= 0) throw pastDeadline();
       const result = await ctx.db.transaction(async (tx) => {
+        // No statement of this transaction, lock waits included, may outlive the operation's deadline.
+        await tx.execute(sql.raw(`set local statement_timeout = ${Math.ceil(Math.min(remaining, ctx.statementTimeoutMs))}`));
         const { scope, rule } = guard;
         if (scope !== null) {
           if (!(await lockOrganization(tx, scope.organizationId))) throw notFound(guard.target);

@@ -64,25 +64,51 @@ describe.skipIf(!runs)('Postgres stops and comes back under a running Orgraph', 
   }, 60_000);
 });
 
+/** Renames an organization while another session holds its row lock; returns the response and how long it took. */
+async function renameWhileLocked(target: TestOrgraph, slug: string) {
+  const created = await target.graphql(token, `mutation { createOrganization(input: { slug: "${slug}", name: "Slow" }) { organization { id } } }`);
+  const organizationId = created.data.createOrganization.organization.id as string;
+  const rename = (name: string) =>
+    target.graphql(token, 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { name } } }', {
+      i: { organizationId, name },
+    });
+  const blocker = new pg.Client({ connectionString: postgres.url });
+  await blocker.connect();
+  await blocker.query('begin');
+  await blocker.query('select 1 from organizations where slug = $1 for update', [slug]);
+  const started = Date.now();
+  const slow = await rename('Renamed while locked');
+  const took = Date.now() - started;
+  await blocker.query('rollback');
+  await blocker.end();
+  return { slow, took, rename };
+}
+
 describe.skipIf(!runs)('a statement that runs past DB_STATEMENT_TIMEOUT_MS', () => {
   it('fails cleanly, changes nothing, and frees its connection', async () => {
-    const created = await server.graphql(token, 'mutation { createOrganization(input: { slug: "slowpoke", name: "Slow" }) { organization { id } } }');
-    const orgId = created.data.createOrganization.organization.id as string;
-    const rename = (name: string) =>
-      server.graphql(token, 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { name } } }', {
-        i: { organizationId: orgId, name },
-      });
-    // Another session holds the organization's row lock for longer than the timeout.
-    const blocker = new pg.Client({ connectionString: postgres.url });
-    await blocker.connect();
-    await blocker.query('begin');
-    await blocker.query("select 1 from organizations where slug = 'slowpoke' for update");
-    const slow = await rename('Renamed while locked');
-    await blocker.query('rollback');
-    await blocker.end();
+    const { slow, took, rename } = await renameWhileLocked(server, 'slowpoke');
     expect(slow.errors?.[0]?.message).toMatch(/took too long/);
+    expect(took).toBeLessThan(5000); // the 300 ms statement timeout, not the 10 s operation deadline
     expect(slow.raw).not.toMatch(/canceling statement|57014/);
     const after = await rename('Renamed later');
     expect(after.data?.updateOrganization.organization.name).toBe('Renamed later');
+  });
+});
+
+describe.skipIf(!runs)('an operation that runs past OPERATION_TIMEOUT_MS', () => {
+  it("is stopped at its deadline even when the database's own timeout is longer", async () => {
+    const patient = await startOrgraphOn(issuer, { DATABASE_URL: postgres.url }, {
+      LOG_LEVEL: 'silent',
+      DB_STATEMENT_TIMEOUT_MS: '20000',
+      OPERATION_TIMEOUT_MS: '400',
+    });
+    try {
+      const { slow, took, rename } = await renameWhileLocked(patient, 'deadline');
+      expect(slow.errors?.[0]?.message).toMatch(/took too long/);
+      expect(took).toBeLessThan(10_000); // bounded by the deadline, far below the database's 20 s
+      expect((await rename('Renamed later')).data?.updateOrganization.organization.name).toBe('Renamed later');
+    } finally {
+      await patient.stop();
+    }
   });
 });
