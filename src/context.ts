@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createAccess, type Access } from './auth/access.js';
 import { ANONYMOUS, type Principal } from './auth/principal.js';
 import { identify } from './auth/token-claims.js';
@@ -41,7 +41,7 @@ export interface Context {
 export interface ContextDeps {
   db: Db;
   /** Told when a request could not be served because a dependency failed (for the log). */
-  onUnavailable?: (error: unknown) => void;
+  onUnavailable?: (error: unknown, requestId: string) => void;
   verify: TokenVerifier;
   claimsNamespace: string;
   metrics: Metrics;
@@ -51,14 +51,14 @@ export interface ContextDeps {
 
 export function createContextBuilder(deps: ContextDeps) {
   const onBatch = (loader: string) => deps.metrics.dataloaderBatches.inc({ loader });
-  return async (headers: IncomingHttpHeaders): Promise<Context> => {
-    const principal = await authenticate(deps, headers.authorization).catch((error: unknown) => {
+  return async (req: IncomingMessage): Promise<Context> => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    const principal = await authenticate(deps, req.headersDistinct.authorization).catch((error: unknown) => {
       if (error instanceof GraphQLError) throw error;
       // The database did not answer: say so cleanly (503, retryable) instead of leaking the driver's message.
-      deps.onUnavailable?.(error);
-      throw unavailable();
+      deps.onUnavailable?.(error, requestId);
+      throw unavailable(requestId);
     });
-    const requestId = requestIdFrom(headers['x-request-id']);
     const fresh = () => ({
       access: createAccess(deps.db, principal, () => onBatch('organizationRole')),
       loaders: createLoaders(deps.db, principal, onBatch),
@@ -75,10 +75,12 @@ export function createContextBuilder(deps: ContextDeps) {
   };
 }
 
-async function authenticate(deps: ContextDeps, header: string | undefined): Promise<Principal> {
-  if (header === undefined || header === '') return ANONYMOUS;
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
-  if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
+async function authenticate(deps: ContextDeps, headers: string[] | undefined): Promise<Principal> {
+  if (headers === undefined || (headers.length === 1 && headers[0] === '')) return ANONYMOUS;
+  // Two credentials are one too many: which one would a proxy, a log, or we believe?
+  if (headers.length > 1) throw unauthenticated('Send one Authorization header');
+  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(headers[0]!);
+  if (!match) throw unauthenticated('The Authorization header must be "Bearer <JWT>"');
   let claims;
   try {
     claims = await deps.verify(match[1]!);

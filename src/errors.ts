@@ -35,8 +35,9 @@ export const badInput = (message: string, field?: string) =>
 export const conflict = (message: string) => error('CONFLICT', message);
 
 /** A dependency (the database) is down: the request may be retried; nothing about the cause is told. */
-export const unavailable = () =>
+export const unavailable = (requestId: string) =>
   error('INTERNAL_SERVER_ERROR', 'The service is temporarily unavailable; try again shortly', {
+    requestId,
     http: { status: 503, headers: new Map([['retry-after', '1']]) },
   });
 

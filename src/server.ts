@@ -13,7 +13,7 @@ import { createTokenVerifier, remoteKeys, type RemoteKeys, type VerifierOptions 
 import type { Config } from './config.js';
 import { createContextBuilder, type Context } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
-import { formatError } from './graphql/format-error.js';
+import { createFormatError } from './graphql/format-error.js';
 import { introspectionForPrincipalsPlugin } from './graphql/introspection-plugin.js';
 import { limitRules } from './graphql/limits.js';
 import { loggingPlugin } from './graphql/logging-plugin.js';
@@ -68,13 +68,13 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     metrics,
     operationTimeoutMs: config.operationTimeoutMs,
     statementTimeoutMs: config.database.statementTimeoutMs,
-    onUnavailable: (error) => logger.error({ err: error }, 'database unavailable while resolving the principal'),
+    onUnavailable: (error, requestId) => logger.error({ err: error, requestId }, 'database unavailable while resolving the principal'),
   });
 
   const httpServer = createServer();
   const apollo = new ApolloServer<Context>({
     schema: buildSchema(),
-    formatError,
+    formatError: createFormatError({ hideSuggestions: config.mode === 'production' }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
@@ -95,7 +95,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     ],
   });
   await apollo.start();
-  const graphql = createGraphQLHandler(apollo, (req) => buildContext(req.headers));
+  const graphql = createGraphQLHandler(apollo, buildContext);
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://orgraph.invalid');

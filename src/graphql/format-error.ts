@@ -14,7 +14,18 @@ export function isMasked(error: unknown): boolean {
   return error instanceof GraphQLError && error.path !== undefined && !isOurs;
 }
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+/**
+ * `hideSuggestions` (production): no "Did you mean ...?" in any message.
+ * Apollo strips them from validation errors only; variable errors carry them too.
+ */
+export function createFormatError({ hideSuggestions }: { hideSuggestions: boolean }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const result = formatError(formatted, error);
+    return hideSuggestions ? { ...result, message: result.message.replace(/\s*Did you mean [^?]*\?/g, '') } : result;
+  };
+}
+
+function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   if (isMasked(error)) {
     return {
       message: 'Internal server error',

@@ -37,7 +37,7 @@ export const DEFAULT_LIMITS: RequestLimits = { maxDepth: 12, maxAliases: 15, max
 const limitError = (message: string) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
 
 export function limitRules(limits: RequestLimits): ValidationRule[] {
-  return [depthRule(limits.maxDepth), countRule('aliases', limits.maxAliases, countAliases), countRule('directives', limits.maxDirectives, countDirectives), costRule(limits.maxCost)];
+  return [depthRule(limits.maxDepth), countRule('aliases', limits.maxAliases, countAliases), directivesRule(limits.maxDirectives), costRule(limits.maxCost)];
 }
 
 /** Selection sets of an operation with fragments spread in place; fragment cycles are cut (another rule reports them). */
@@ -77,18 +77,27 @@ function countAliases(context: ValidationContext, set: SelectionSetNode): number
   return n;
 }
 
-function countDirectives(context: ValidationContext, set: SelectionSetNode): number {
-  let n = 0;
-  walk(context, set, (field) => {
-    n += field.directives?.length ?? 0;
-  });
-  return n;
+/** Every directive in the document: on operations, fields, fragments and spreads alike. */
+function directivesRule(max: number): ValidationRule {
+  return (context): ASTVisitor => {
+    let n = 0;
+    return {
+      Directive() {
+        n++;
+      },
+      Document: {
+        leave() {
+          if (n > max) context.reportError(limitError(`The document uses ${n} directives; the limit is ${max}`));
+        },
+      },
+    };
+  };
 }
 
 function countRule(what: string, max: number, count: (context: ValidationContext, set: SelectionSetNode) => number): ValidationRule {
   return (context): ASTVisitor => ({
     OperationDefinition(operation) {
-      const n = count(context, operation.selectionSet) + (what === 'directives' ? (operation.directives?.length ?? 0) : 0);
+      const n = count(context, operation.selectionSet);
       if (n > max) context.reportError(limitError(`The operation uses ${n} ${what}; the limit is ${max}`));
     },
   });
