@@ -33,6 +33,12 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    tokenVerifications: new Counter({
+      name: 'orgraph_token_verifications_total',
+      help: 'Bearer tokens checked, by outcome: verified (signature checked), cached (verified before, not expired), rejected',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     dataloaderBatches: new Counter({
       name: 'orgraph_dataloader_batches_total',
       help: 'DataLoader batches dispatched',

@@ -60,7 +60,10 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     remote = remoteKeys(jwksUri, { cooldownMs: jwksCooldownMs, refreshMs: jwksRefreshMs });
     verifierOptions = { issuer, audience, keys: remote.keys };
   }
-  const verify = createTokenVerifier(verifierOptions);
+  const verify = createTokenVerifier(verifierOptions, {
+    maxEntries: 10_000,
+    onOutcome: (outcome) => metrics.tokenVerifications.inc({ outcome }),
+  });
   const buildContext = createContextBuilder({
     db: database.db,
     verify,

@@ -83,7 +83,9 @@ export async function startOrgraphOn(
     metric: async (name) => {
       const text = await (await fetch(`${url}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-      return Number(line?.split(' ')[1] ?? NaN);
+      // A labelled series appears once counted: a known family without it is at 0.
+      const family = name.split('{')[0];
+      return Number(line?.split(' ')[1] ?? (text.includes(`# TYPE ${family} `) ? 0 : NaN));
     },
     stop: async () => {
       await orgraph.stop();

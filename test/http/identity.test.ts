@@ -186,3 +186,38 @@ describe('a bad token is refused with 401 UNAUTHENTICATED, never treated as anon
     expect(response.status).toBe(401);
   });
 });
+
+describe('a verified token', () => {
+  const outcomes = async () => ({
+    verified: await server.metric('orgraph_token_verifications_total{outcome="verified"}'),
+    cached: await server.metric('orgraph_token_verifications_total{outcome="cached"}'),
+  });
+
+  it('has its signature checked once, then is served from memory until it expires', async () => {
+    const token = await issuer.userToken('auth0|repeat');
+    const before = await outcomes();
+    for (let i = 0; i < 3; i++) expect((await server.graphql(token, VIEWER)).status).toBe(200);
+    const after = await outcomes();
+    expect(after.verified - before.verified).toBe(1);
+    expect(after.cached - before.cached).toBe(2);
+  });
+
+  it('is not served from memory after its exp: it is checked again, and refused', async () => {
+    const token = await issuer.userToken('auth0|short-lived', { exp: Math.floor(Date.now() / 1000) + 1 });
+    expect((await server.graphql(token, VIEWER)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 7000)); // past exp and the 5 s clock tolerance
+    const res = await server.graphql(token, VIEWER);
+    expect(res.status).toBe(401);
+  }, 15_000);
+
+  it('still meets the principal checks on every request: a cached machine token stops working once its client is revoked', async () => {
+    await server.graphql(acme.owner.token, CREATE_CLIENT, { i: { organizationId: acme.id, clientId: 'acme-cached', name: 'Cached', role: 'READER' } });
+    const token = await issuer.machineToken('acme-cached');
+    expect((await server.graphql(token, VIEWER)).status).toBe(200);
+    expect((await server.graphql(token, VIEWER)).status).toBe(200);
+    await server.graphql(acme.owner.token, `mutation($i: RevokeMachineClientInput!) { revokeMachineClient(input: $i) { machineClient { id } } }`, {
+      i: { organizationId: acme.id, clientId: 'acme-cached' },
+    });
+    expect((await server.graphql(token, VIEWER)).status).toBe(401);
+  });
+});
