@@ -40,8 +40,10 @@ const environment = z
     DEV_ISSUER_KEY_FILE: z.string().trim().min(1).default('.data/dev-issuer-key.json'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     INTROSPECTION: z.enum(['all', 'authenticated', 'off']).optional(),
+    EXPLORER: z.enum(['on', 'off']).optional(),
     DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
     OPERATION_TIMEOUT_MS: positiveInt(10_000),
+    EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
     LIMIT_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
     LIMIT_ALIASES: positiveInt(DEFAULT_LIMITS.maxAliases),
     LIMIT_DIRECTIVES: positiveInt(DEFAULT_LIMITS.maxDirectives),
@@ -83,9 +85,13 @@ export interface Config {
   logLevel: string;
   /** Who may introspect: everyone, signed-in principals only (production's default, so tooling with a token keeps working), or nobody. */
   introspection: 'all' | 'authenticated' | 'off';
+  /** Whether GET /graphql serves the GraphiQL page to browsers (off in production unless EXPLORER=on). */
+  explorer: boolean;
   limits: RequestLimits;
   /** Each operation's deadline: fields not yet resolved fail after it, and a mutation's statements may not outlive it. */
   operationTimeoutMs: number;
+  /** `compiled`: graphql-jit compiles each document once; `graphql-js`: the reference executor. */
+  executor: 'compiled' | 'graphql-js';
   port: number;
   host: string;
   database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean; statementTimeoutMs: number };
@@ -111,7 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mode: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     introspection: e.INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'all'),
+    explorer: (e.EXPLORER ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
+    executor: e.EXECUTOR,
     limits: {
       maxDepth: e.LIMIT_DEPTH,
       maxAliases: e.LIMIT_ALIASES,

@@ -13,6 +13,7 @@ import { createTokenVerifier, remoteKeys, type RemoteKeys, type VerifierOptions 
 import type { Config } from './config.js';
 import { createContextBuilder, type Context } from './context.js';
 import { openDatabase, type Database } from './db/client.js';
+import { compiledExecutor, executorGateway } from './graphql/compiled-executor.js';
 import { createFormatError } from './graphql/format-error.js';
 import { introspectionForPrincipalsPlugin } from './graphql/introspection-plugin.js';
 import { limitRules } from './graphql/limits.js';
@@ -20,6 +21,7 @@ import { loggingPlugin } from './graphql/logging-plugin.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { responseStatusPlugin } from './graphql/response-status-plugin.js';
 import { buildSchema } from './graphql/schema.js';
+import { createExplorer } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -75,8 +77,9 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   });
 
   const httpServer = createServer();
+  const schema = buildSchema();
   const apollo = new ApolloServer<Context>({
-    schema: buildSchema(),
+    ...(config.executor === 'compiled' ? { gateway: executorGateway(schema, compiledExecutor(schema)) } : { schema }),
     formatError: createFormatError({ hideSuggestions: config.mode === 'production' }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -99,6 +102,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   });
   await apollo.start();
   const graphql = createGraphQLHandler(apollo, buildContext);
+  const explorer = config.explorer ? createExplorer({ devIssuer, maxDepth: config.limits.maxDepth }) : null;
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://orgraph.invalid');
@@ -112,6 +116,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   });
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
+    if (explorer?.handles(req, url)) return explorer.serve(req, res, url);
     switch (url.pathname) {
       case '/graphql':
         return graphql(req, res, url);

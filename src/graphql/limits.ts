@@ -40,40 +40,102 @@ export function limitRules(limits: RequestLimits): ValidationRule[] {
   return [depthRule(limits.maxDepth), countRule('aliases', limits.maxAliases, countAliases), directivesRule(limits.maxDirectives), costRule(limits.maxCost)];
 }
 
-/** Selection sets of an operation with fragments spread in place; fragment cycles are cut (another rule reports them). */
-function walk(context: ValidationContext, set: SelectionSetNode, visit: (field: FieldNode, depth: number) => void, depth = 1, seen = new Set<string>()) {
+/**
+ * Selection sets of an operation with fragments spread in place; fragment
+ * cycles are cut (another rule reports them). `visit` returns the state its
+ * field's children see, or false to skip them.
+ */
+function walk<S>(
+  context: ValidationContext,
+  set: SelectionSetNode,
+  visit: (field: FieldNode, depth: number, state: S) => S | false,
+  state: S,
+  depth = 1,
+  seen = new Set<string>(),
+) {
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
-      visit(selection, depth);
-      if (selection.selectionSet) walk(context, selection.selectionSet, visit, depth + 1, seen);
+      const next = visit(selection, depth, state);
+      if (next !== false && selection.selectionSet) walk(context, selection.selectionSet, visit, next, depth + 1, seen);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      walk(context, selection.selectionSet, visit, depth, seen);
+      walk(context, selection.selectionSet, visit, state, depth, seen);
     } else {
       const name = selection.name.value;
       const fragment: FragmentDefinitionNode | null | undefined = context.getFragment(name);
       if (!fragment || seen.has(name)) continue;
-      walk(context, fragment.selectionSet, visit, depth, new Set([...seen, name]));
+      walk(context, fragment.selectionSet, visit, state, depth, new Set([...seen, name]));
     }
   }
 }
 
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+/** Introspection fields that return lists of schema elements: what a circular introspection query repeats. */
+const INTROSPECTION_LISTS = new Set(['types', 'fields', 'inputFields', 'interfaces', 'possibleTypes', 'enumValues', 'args', 'directives']);
+const MAX_INTROSPECTION_DEPTH = 20;
+const MAX_INTROSPECTION_LIST_HOPS = 3;
+
+/**
+ * Depth, counted on the data graph. Introspection is judged on its own terms:
+ * tools' standard query nests `ofType` deeply but crosses at most three list
+ * fields on any path (types > fields > args); a circular query (fields > type >
+ * fields > ...) crosses more, and is refused.
+ */
 function depthRule(max: number): ValidationRule {
   return (context): ASTVisitor => ({
     OperationDefinition(operation) {
       let deepest = 0;
-      walk(context, operation.selectionSet, (field, depth) => {
-        if (!field.name.value.startsWith('__')) deepest = Math.max(deepest, depth);
-      });
+      walk(
+        context,
+        operation.selectionSet,
+        (field, depth) => {
+          if (INTROSPECTION_ROOTS.has(field.name.value)) {
+            checkIntrospection(context, field);
+            return false;
+          }
+          if (!field.name.value.startsWith('__')) deepest = Math.max(deepest, depth);
+          return true;
+        },
+        true,
+      );
       if (deepest > max) context.reportError(limitError(`Query depth ${deepest} exceeds the limit of ${max}`));
     },
   });
 }
 
+function checkIntrospection(context: ValidationContext, root: FieldNode) {
+  let deepest = 0;
+  let hops = 0;
+  if (!root.selectionSet) return;
+  walk(
+    context,
+    root.selectionSet,
+    (field, depth, listHops: number) => {
+      const next = listHops + (INTROSPECTION_LISTS.has(field.name.value) ? 1 : 0);
+      deepest = Math.max(deepest, depth);
+      hops = Math.max(hops, next);
+      return next;
+    },
+    0,
+  );
+  if (deepest > MAX_INTROSPECTION_DEPTH) {
+    context.reportError(limitError(`Introspection depth ${deepest} exceeds the limit of ${MAX_INTROSPECTION_DEPTH}`));
+  }
+  if (hops > MAX_INTROSPECTION_LIST_HOPS) {
+    context.reportError(limitError(`Introspection nests ${hops} lists of schema elements (query depth); the limit is ${MAX_INTROSPECTION_LIST_HOPS}`));
+  }
+}
+
 function countAliases(context: ValidationContext, set: SelectionSetNode): number {
   let n = 0;
-  walk(context, set, (field) => {
-    if (field.alias) n++; // __typename aliases count too: they are as cheap to send as they are to repeat
-  });
+  walk(
+    context,
+    set,
+    (field) => {
+      if (field.alias) n++; // __typename aliases count too: they are as cheap to send as they are to repeat
+      return true;
+    },
+    true,
+  );
   return n;
 }
 
@@ -124,6 +186,7 @@ function costOf(context: ValidationContext, set: SelectionSetNode, parent: Graph
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
       total += multiplier;
+      if (INTROSPECTION_ROOTS.has(selection.name.value)) continue; // bounded by its own rule (depthRule)
       const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
       if (selection.selectionSet && definition) {
         const childMultiplier = multiplier * fanOut(definition, selection);

@@ -12,7 +12,7 @@ import { startOrgraphOn, type TestOrgraph } from '../helpers/orgraph.js';
 
 const ISSUER = 'https://issuer.jwks.test/';
 const AUDIENCE = 'https://api.jwks.test';
-const COOLDOWN_MS = 400;
+const COOLDOWN_MS = 3000;
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 type Key = { kid: string; privateKey: PrivateKey; publicJwk: JWK };
