@@ -1,0 +1,13 @@
+// Module resolution hook (see read-rules-off.ts): whoever imports
+// src/auth/apply-access-rules gets bench/without-read-rules.ts instead,
+// except that module itself, which wraps the real one.
+const TARGET = '/src/auth/apply-access-rules.ts';
+const REPLACEMENT = new URL('./without-read-rules.ts', import.meta.url).href;
+
+export async function resolve(specifier, context, nextResolve) {
+  const resolved = await nextResolve(specifier, context);
+  if (context.parentURL !== REPLACEMENT && resolved.url.split('?')[0].endsWith(TARGET)) {
+    return { ...resolved, url: REPLACEMENT, shortCircuit: true };
+  }
+  return resolved;
+}
