@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { loadDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
 import { createTokenVerifier, remoteKeys, type RemoteKeys, type VerifierOptions } from './auth/token-verifier.js';
 import type { Config } from './config.js';
@@ -94,6 +94,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // Orgraph sets no cache hints; Apollo's cache-control plugin would still run on every field.
+      ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
       loggingPlugin(logger),
       responseStatusPlugin(),
