@@ -11,9 +11,10 @@ import { ANONYMOUS, type Principal } from './auth/principal.js';
 import { identify } from './auth/token-claims.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 import type { Db, Tx } from './db/client.js';
+import type { OrganizationRole } from './db/schema.js';
 import { unauthenticated, unavailable } from './errors.js';
 import { activeMachineClient } from './features/machine-clients/queries.js';
-import { upsertUserFromToken } from './features/users/queries.js';
+import { membershipsOfUser, upsertUserFromToken, type Membership } from './features/users/queries.js';
 import type { AuditNote } from './graphql/run-mutation.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Metrics } from './metrics.js';
@@ -34,6 +35,8 @@ export interface Context {
    * resolvers a copy of the object this builder returns.
    */
   freshLoaders(): Pick<Context, 'access' | 'loaders'>;
+  /** The same after a commit, with the principal's organization roles read again (the mutation may have changed them). */
+  refreshAfterCommit(): Promise<Pick<Context, 'principal' | 'access' | 'loaders'>>;
   /** Present while a mutation resolver runs: its transaction and its audit note. */
   mutation?: { tx: Tx; audit: AuditNote };
 }
@@ -59,9 +62,9 @@ export function createContextBuilder(deps: ContextDeps) {
       deps.onUnavailable?.(error, requestId);
       throw unavailable(requestId);
     });
-    const fresh = () => ({
-      access: createAccess(deps.db, principal, () => onBatch('organizationRole')),
-      loaders: createLoaders(deps.db, principal, onBatch),
+    const fresh = (as: Principal = principal) => ({
+      access: createAccess(deps.db, as, onBatch),
+      loaders: createLoaders(deps.db, as, onBatch),
     });
     return {
       requestId,
@@ -70,7 +73,13 @@ export function createContextBuilder(deps: ContextDeps) {
       principal,
       db: deps.db,
       ...fresh(),
-      freshLoaders: fresh,
+      freshLoaders: () => fresh(),
+      refreshAfterCommit: async () => {
+        if (principal.kind !== 'user') return { principal, ...fresh() };
+        const memberships = await membershipsOfUser(deps.db, principal.userId);
+        const reread: Principal = { ...principal, organizationRoles: rolesActingIn(memberships, principal.organizationExternalId) };
+        return { principal: reread, ...fresh(reread) };
+      },
     };
   };
 }
@@ -99,8 +108,14 @@ async function authenticate(deps: ContextDeps, headers: string[] | undefined): P
     const { client } = found;
     return { kind: 'machine', machineClientId: client.id, clientId: client.clientId, organizationId: client.organizationId, role: client.role };
   }
-  const user = await upsertUserFromToken(deps.db, identity);
-  return { kind: 'user', userId: user.id, subject: user.subject, organizationExternalId: identity.orgId };
+  const { user, memberships } = await upsertUserFromToken(deps.db, identity);
+  const organizationRoles = rolesActingIn(memberships, identity.orgId);
+  return { kind: 'user', userId: user.id, subject: user.subject, organizationExternalId: identity.orgId, organizationRoles };
+}
+
+/** The roles a user may act with: all its memberships, or only the one an `org_id`-narrowed token names. */
+function rolesActingIn(memberships: readonly Membership[], orgId: string | null): Map<string, OrganizationRole> {
+  return new Map(memberships.filter((m) => orgId === null || m.organizationExternalId === orgId).map((m) => [m.organizationId, m.role]));
 }
 
 function requestIdFrom(header: string | string[] | undefined): string {

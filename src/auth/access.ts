@@ -1,8 +1,10 @@
 /**
- * The principal's roles, looked up per request through DataLoaders: a role
- * check on every row of a list costs one query per kind of scope for the
- * whole list. A machine principal's role is in its token's client row
- * already, and it holds no workspace or project roles, so it costs none.
+ * The principal's roles. Its organization roles come with the principal (a
+ * user's are read with its users row, a machine client's role is on its
+ * client row), so a check at the organization level is decided on the spot,
+ * without a promise. Workspace and project roles are looked up per request
+ * through DataLoaders (one query per kind of scope for a whole list) and kept
+ * once known, so every later check in the same scope is synchronous too.
  */
 import DataLoader from 'dataloader';
 import type { Db, Tx } from '../db/client.js';
@@ -10,35 +12,39 @@ import type { OrganizationRole, ProjectRole, WorkspaceRole } from '../db/schema.
 import { activeMachineClientRole } from '../features/machine-clients/queries.js';
 import { userOrganizationRoles } from '../features/organizations/queries.js';
 import { userProjectRoles, userWorkspaceRoles } from '../features/workspaces/role-queries.js';
+import type { OnBatch } from '../graphql/batch.js';
 import type { Principal, UserPrincipal } from './principal.js';
 import type { HeldRoles } from './roles.js';
 import type { Scope } from './scope.js';
 
 export interface Access {
   /** The principal's role in the organization; null when it cannot see it at all. */
-  organizationRole(organizationId: string): Promise<OrganizationRole | null>;
-  /** Everything the principal holds in a scope. */
-  rolesIn(scope: Scope): Promise<HeldRoles>;
+  organizationRole(organizationId: string): OrganizationRole | null;
+  /** Everything the principal holds in a scope; a value, not a promise, once the scope's roles are known. */
+  rolesIn(scope: Scope): HeldRoles | Promise<HeldRoles>;
   /** The same, read inside a mutation's transaction after the organization lock. */
   rolesInTx(tx: Tx, scope: Scope): Promise<HeldRoles>;
 }
 
 const NONE = Object.freeze([]) as readonly never[];
 
-export function createAccess(db: Db, principal: Principal, onBatch: (loader: string) => void): Access {
+export function createAccess(db: Db, principal: Principal, onBatch: OnBatch): Access {
   switch (principal.kind) {
     case 'anonymous': {
-      const held: HeldRoles = { principal: 'anonymous', organization: null, workspace: NONE, project: NONE };
-      return { organizationRole: async () => null, rolesIn: async () => held, rolesInTx: async () => held };
+      const held: HeldRoles = Object.freeze({ principal: 'anonymous', organization: null, workspace: NONE, project: NONE });
+      return { organizationRole: () => null, rolesIn: () => held, rolesInTx: async () => held };
     }
     case 'machine': {
-      const organizationRole = async (id: string) => (id === principal.organizationId ? principal.role : null);
-      const held = (organization: OrganizationRole | null): HeldRoles => ({ principal: 'machine', organization, workspace: NONE, project: NONE });
+      const mine: HeldRoles = Object.freeze({ principal: 'machine', organization: principal.role, workspace: NONE, project: NONE });
+      const elsewhere: HeldRoles = Object.freeze({ ...mine, organization: null });
       return {
-        organizationRole,
-        rolesIn: async (scope) => held(await organizationRole(scope.organizationId)),
+        organizationRole: (id) => (id === principal.organizationId ? principal.role : null),
+        rolesIn: (scope) => (scope.organizationId === principal.organizationId ? mine : elsewhere),
         // Re-read under the lock: a client revoked while this request ran must not write.
-        rolesInTx: async (tx, scope) => held(await activeMachineClientRole(tx, principal.machineClientId, scope.organizationId)),
+        rolesInTx: async (tx, scope) => ({
+          ...mine,
+          organization: await activeMachineClientRole(tx, principal.machineClientId, scope.organizationId),
+        }),
       };
     }
     case 'user':
@@ -46,26 +52,45 @@ export function createAccess(db: Db, principal: Principal, onBatch: (loader: str
   }
 }
 
-function userAccess(db: Db, principal: UserPrincipal, onBatch: (loader: string) => void): Access {
-  const batched = <V>(name: string, fetch: (ids: readonly string[]) => Promise<Map<string, V>>, absent: V) =>
-    new DataLoader<string, V>(async (ids) => {
+function userAccess(db: Db, principal: UserPrincipal, onBatch: OnBatch): Access {
+  /** Roles by workspace or project id, filled as the loaders answer, so a scope is looked up once. */
+  const known = new Map<string, readonly (WorkspaceRole | ProjectRole)[]>();
+  const batched = <R extends WorkspaceRole | ProjectRole>(name: string, fetch: (ids: readonly string[]) => Promise<Map<string, readonly R[]>>) =>
+    new DataLoader<string, readonly R[]>(async (ids) => {
       onBatch(name);
       const found = await fetch(ids);
-      return ids.map((id) => found.get(id) ?? absent);
+      return ids.map((id) => {
+        const roles = found.get(id) ?? NONE;
+        known.set(id, roles);
+        return roles;
+      });
     });
-  const organization = batched('organizationRole', (ids) => userOrganizationRoles(db, principal, ids), null);
-  const workspace = batched<readonly WorkspaceRole[]>('workspaceRoles', (ids) => userWorkspaceRoles(db, principal.userId, ids), NONE);
-  const project = batched<readonly ProjectRole[]>('projectRoles', (ids) => userProjectRoles(db, principal.userId, ids), NONE);
+  const workspace = batched<WorkspaceRole>('workspaceRoles', (ids) => userWorkspaceRoles(db, principal.userId, ids));
+  const project = batched<ProjectRole>('projectRoles', (ids) => userProjectRoles(db, principal.userId, ids));
+  const organizationRole = (id: string) => principal.organizationRoles.get(id) ?? null;
+  const held = (scope: Scope, workspaceRoles: readonly WorkspaceRole[], projectRoles: readonly ProjectRole[]): HeldRoles => ({
+    principal: 'user',
+    organization: organizationRole(scope.organizationId),
+    workspace: workspaceRoles,
+    project: projectRoles,
+  });
+  const atOrganization = new Map<string, HeldRoles>();
 
   return {
-    organizationRole: (id) => organization.load(id),
-    rolesIn: async (scope) => {
-      const [org, ws, proj] = await Promise.all([
-        organization.load(scope.organizationId),
-        scope.workspaceId ? workspace.load(scope.workspaceId) : NONE,
-        scope.projectId ? project.load(scope.projectId) : NONE,
-      ]);
-      return { principal: 'user', organization: org, workspace: ws, project: proj };
+    organizationRole,
+    rolesIn: (scope) => {
+      const { organizationId, workspaceId, projectId } = scope;
+      if (!workspaceId && !projectId) {
+        let roles = atOrganization.get(organizationId);
+        if (!roles) atOrganization.set(organizationId, (roles = held(scope, NONE, NONE)));
+        return roles;
+      }
+      // Outside its organizations a user holds nothing, whatever rows say: no look-up needed.
+      if (organizationRole(organizationId) === null) return held(scope, NONE, NONE);
+      const ws = workspaceId ? (known.get(workspaceId) as readonly WorkspaceRole[] | undefined) : NONE;
+      const proj = projectId ? (known.get(projectId) as readonly ProjectRole[] | undefined) : NONE;
+      if (ws && proj) return held(scope, ws, proj);
+      return Promise.all([ws ?? workspace.load(workspaceId!), proj ?? project.load(projectId!)]).then(([w, p]) => held(scope, w, p));
     },
     rolesInTx: async (tx, scope) => {
       const org = (await userOrganizationRoles(tx, principal, [scope.organizationId])).get(scope.organizationId) ?? null;

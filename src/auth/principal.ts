@@ -13,6 +13,11 @@ export type Principal =
       subject: string;
       /** From the token's `org_id`: the user acts only within the organization with this external id. */
       organizationExternalId: string | null;
+      /**
+       * The user's role in each organization it may act in (narrowed by
+       * `org_id`), read with the user at the start of the request.
+       */
+      organizationRoles: ReadonlyMap<string, OrganizationRole>;
     }
   | {
       kind: 'machine';

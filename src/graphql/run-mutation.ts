@@ -81,7 +81,8 @@ export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve
         });
         return value;
       });
-      Object.assign(ctx, ctx.freshLoaders());
+      // Committed: should the re-read fail, the payload's own reads will say so, not the mutation.
+      Object.assign(ctx, await ctx.refreshAfterCommit().catch(() => ctx.freshLoaders()));
       return result;
     } catch (error) {
       Object.assign(ctx, ctx.freshLoaders());

@@ -23,7 +23,7 @@ export const organizationResolvers: Resolvers = {
   },
   Organization: {
     id: (org) => toGlobalId('Organization', org.id),
-    viewerRole: async (org, _args, ctx) => (await ctx.access.organizationRole(org.id))!,
+    viewerRole: (org, _args, ctx) => ctx.access.organizationRole(org.id)!,
   },
   Mutation: {
     createOrganization: async (_parent, { input }, ctx) => {

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { organizationMembers, organizations, users, type UserRow } from '../../db/schema.js';
+import { organizationMembers, organizations, users, type OrganizationRole, type UserRow } from '../../db/schema.js';
 import type { Principal } from '../../auth/principal.js';
 import { organizationIsVisible } from '../../auth/visibility.js';
 
@@ -10,22 +10,57 @@ export interface UserProfile {
   name: string | null;
 }
 
+/** A user's membership as the principal carries it: enough to apply an `org_id`-narrowed token. */
+export interface Membership {
+  organizationId: string;
+  organizationExternalId: string | null;
+  role: OrganizationRole;
+}
+
 /**
- * The users row for a token's subject, created on first sight. The profile is
- * refreshed only when the token says something new, so a steady caller costs
- * one read per request.
+ * The users row for a token's subject, created on first sight, with the
+ * user's memberships: one statement for a steady caller, so no request pays a
+ * separate look-up of its organization roles. The profile is refreshed only
+ * when the token says something new.
  */
-export async function upsertUserFromToken(db: Db, profile: UserProfile): Promise<UserRow> {
-  const [existing] = await db.select().from(users).where(eq(users.subject, profile.subject));
+export async function upsertUserFromToken(db: Db, profile: UserProfile): Promise<{ user: UserRow; memberships: Membership[] }> {
+  const rows = await db
+    .select({
+      user: users,
+      organizationId: organizationMembers.organizationId,
+      organizationExternalId: organizations.externalId,
+      role: organizationMembers.role,
+    })
+    .from(users)
+    .leftJoin(organizationMembers, eq(organizationMembers.userId, users.id))
+    .leftJoin(organizations, eq(organizations.id, organizationMembers.organizationId))
+    .where(eq(users.subject, profile.subject));
+  const existing = rows[0]?.user;
+  const memberships = rows.flatMap(({ organizationId, organizationExternalId, role }) =>
+    organizationId && role ? [{ organizationId, organizationExternalId, role }] : [],
+  );
   const email = profile.email ?? existing?.email ?? null;
   const name = profile.name ?? existing?.name ?? null;
-  if (existing && existing.email === email && existing.name === name) return existing;
+  if (existing && existing.email === email && existing.name === name) return { user: existing, memberships };
   const [row] = await db
     .insert(users)
     .values({ subject: profile.subject, email, name })
     .onConflictDoUpdate({ target: users.subject, set: { email, name } })
     .returning();
-  return row!;
+  return { user: row!, memberships };
+}
+
+/** A user's memberships, read again after a mutation that may have changed them. */
+export async function membershipsOfUser(db: Db, userId: string): Promise<Membership[]> {
+  return db
+    .select({
+      organizationId: organizationMembers.organizationId,
+      organizationExternalId: organizations.externalId,
+      role: organizationMembers.role,
+    })
+    .from(organizationMembers)
+    .innerJoin(organizations, eq(organizations.id, organizationMembers.organizationId))
+    .where(eq(organizationMembers.userId, userId));
 }
 
 export async function usersByIds(db: Db, ids: readonly string[]): Promise<UserRow[]> {
