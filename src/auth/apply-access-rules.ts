@@ -6,7 +6,7 @@
  * inside the mutation's transaction.
  */
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
-import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { Context } from '../context.js';
 import { forbidden, notFound, notSignedIn, pastDeadline } from '../errors.js';
 import { runMutation } from '../graphql/run-mutation.js';
@@ -55,16 +55,16 @@ function guardField(rule: AccessRule, typeName: string, resolve: Resolver): Reso
       const scopeOf = parentScopes[typeName]!;
       // Synchronous whenever the roles of the parent's scope are known (always at the organization
       // level): most checked fields are plain columns, and a promise apiece would cost more than the field.
+      const allowed = (held: HeldRoles, scope: Scope, parent: unknown, args: Record<string, unknown>, ctx: Context, info: GraphQLResolveInfo) => {
+        // A parent the caller reached is visible to it; a field it may not read is just forbidden.
+        if (decide(held, levelOf(scope), rule) !== 'allow') throw forbidden();
+        return resolve(parent, args, ctx, info);
+      };
       return (parent, args, ctx, info) => {
         assertPrincipal(ctx, null, info.fieldName);
         const scope = scopeOf(parent as never);
-        const allowed = (held: HeldRoles) => {
-          // A parent the caller reached is visible to it; a field it may not read is just forbidden.
-          if (decide(held, levelOf(scope), rule) !== 'allow') throw forbidden();
-          return resolve(parent, args, ctx, info);
-        };
         const held = ctx.access.rolesIn(scope);
-        return held instanceof Promise ? held.then(allowed) : allowed(held);
+        return held instanceof Promise ? held.then((h) => allowed(h, scope, parent, args, ctx, info)) : allowed(held, scope, parent, args, ctx, info);
       };
     }
   }

@@ -3,10 +3,11 @@
  * ranked per parent with a window function, so a list field under a list of
  * parents costs one query however many parents there are.
  */
-import { and, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Page, SortKey } from '../graphql/connection.js';
 import type { Db } from './client.js';
+import { selectRows } from './rows.js';
 
 /** `(columns) > (after)`: the rows that follow the cursor in the list's order. */
 export function afterKey(columns: readonly PgColumn[], after: SortKey | null): SQL | undefined {
@@ -14,6 +15,14 @@ export function afterKey(columns: readonly PgColumn[], after: SortKey | null): S
   // Casts make the parameters' types explicit: a cursor arrives as JSON text and numbers.
   const values = after.map((value, i) => sql`${value}::${sql.raw(castType(columns[i]!))}`);
   return sql`(${sql.join([...columns], sql`, `)}) > (${sql.join(values, sql`, `)})`;
+}
+
+/**
+ * `column = any($1)`: one array parameter, however many values; `in (...)`
+ * with a parameter per value costs more to build than the rest of the query.
+ */
+export function isAnyOf(column: PgColumn, values: readonly string[]): SQL {
+  return sql`${column} = any(${sql.param([...values])}::${sql.raw(castType(column))}[])`;
 }
 
 /** The type a column's values have: serial columns are plain integers once created. */
@@ -37,20 +46,23 @@ export async function pageChildren<T extends PgTable>(
   parentIds: readonly string[],
   page: Page<SortKey>,
 ): Promise<Map<string, T['$inferSelect'][]>> {
-  // Drizzle cannot type a subquery over a generic table; the shape is the table's own row plus `rank`.
-  const ranked: any = db
-    .select({
-      ...getTableColumns(list.table),
-      rank: sql<number>`row_number() over (partition by ${list.parent} order by ${sql.join([...list.order], sql`, `)})`.as('rank'),
-    })
-    .from(list.table as PgTable)
-    .where(and(inArray(list.parent, [...parentIds]), afterKey(list.order, page.after), list.where))
-    .as('ranked');
-  const rows: Record<string, unknown>[] = await db.select().from(ranked).where(lte(ranked.rank, page.limit));
-  const parentKey = Object.entries(getTableColumns(list.table)).find(([, c]) => c === list.parent)![0];
+  const ranked = sql`select ${list.table}.*, row_number() over (partition by ${list.parent} order by ${sql.join([...list.order], sql`, `)}) as orgraph_rank
+    from ${list.table} where ${and(isAnyOf(list.parent, parentIds), afterKey(list.order, page.after), list.where)}`;
+  const rows = await selectRows(db, list.table, sql`select * from (${ranked}) ranked where orgraph_rank <= ${page.limit} order by orgraph_rank`);
+  const parentKey = parentKeyOf(list);
   const byParent = new Map<string, T['$inferSelect'][]>(parentIds.map((id) => [id, []]));
-  rows
-    .sort((a, b) => Number(a.rank) - Number(b.rank))
-    .forEach(({ rank: _rank, ...row }) => byParent.get(row[parentKey] as string)?.push(row as T['$inferSelect']));
+  for (const row of rows) byParent.get(row[parentKey] as string)?.push(row);
   return byParent;
+}
+
+const parentKeys = new WeakMap<PgColumn, string>();
+
+/** The property of a row that holds the list's parent id. */
+function parentKeyOf(list: ChildList<PgTable>): string {
+  let key = parentKeys.get(list.parent);
+  if (key === undefined) {
+    key = Object.entries(getTableColumns(list.table)).find(([, c]) => c === list.parent)![0];
+    parentKeys.set(list.parent, key);
+  }
+  return key;
 }

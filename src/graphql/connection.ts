@@ -33,9 +33,20 @@ export function readPage<K>(args: PageArgs, isKey: (value: unknown) => value is 
   return { limit: first + 1, after: args.after ? decodeCursor(args.after, isKey) : null };
 }
 
+/** An edge encodes its cursor when a client asks for it: most queries read nodes only. */
+class Edge<T, K> {
+  constructor(
+    readonly node: T,
+    private readonly keyOf: (row: T) => K,
+  ) {}
+  get cursor(): string {
+    return encodeCursor(this.keyOf(this.node));
+  }
+}
+
 export function toConnection<T, K>(rows: T[], page: Page<K>, keyOf: (row: T) => K): Connection<T> {
   const nodes = rows.slice(0, page.limit - 1);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  const edges = nodes.map((node) => new Edge(node, keyOf));
   return {
     edges,
     pageInfo: {

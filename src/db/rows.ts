@@ -1,0 +1,37 @@
+/**
+ * Rows of one table read through `db.execute`, decoded column by column as
+ * Drizzle's select would, with the decoders looked up once per table instead
+ * of once per cell: on lists of a hundred rows Drizzle's own mapping (a
+ * prototype walk per cell) costs more than the query.
+ */
+import { getTableColumns, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Db } from './client.js';
+
+type Decode = (raw: Record<string, unknown>) => Record<string, unknown>;
+
+const decoders = new WeakMap<PgTable, Decode>();
+
+function decoderOf(table: PgTable): Decode {
+  let decode = decoders.get(table);
+  if (!decode) {
+    const columns = Object.entries(getTableColumns(table)).map(([key, column]) => ({ key, name: column.name, column }));
+    decode = (raw) => {
+      const row: Record<string, unknown> = {};
+      for (const { key, name, column } of columns) {
+        const value = raw[name];
+        row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+      }
+      return row;
+    };
+    decoders.set(table, decode);
+  }
+  return decode;
+}
+
+/** Runs `query`, whose rows carry every column of `table` under its SQL name, and decodes them. */
+export async function selectRows<T extends PgTable>(db: Db, table: T, query: SQL): Promise<T['$inferSelect'][]> {
+  const { rows } = (await db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
+  const decode = decoderOf(table);
+  return rows.map(decode) as T['$inferSelect'][];
+}
