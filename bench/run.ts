@@ -20,7 +20,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,6 +66,10 @@ const GC_ON_SIGNAL = new URL('./gc-on-signal.ts', import.meta.url).href;
 const ORGRAPH_READY = /Orgraph listening on (http:\/\/\S+)\/graphql/;
 const BENCH_READY = /^BENCH_READY (http:\/\/\S+)$/;
 const OWNER = 'auth0|bench-owner';
+/** Orgraph with its response and principal caches off: every request takes the database path. */
+const UNCACHED = { CACHE_MB: '0' };
+/** What bench/without-read-rules.ts writes to the log of the process it runs in. */
+const RULES_OFF_MARKER = '[bench] read access checks are off in this process';
 const ALL_QUERIES: QueryName[] = ['scalar', 'nested'];
 /** The queries loaded (BENCH_QUERIES=nested to profile one of them); every server is still checked on both. */
 const QUERY_NAMES = (process.env.BENCH_QUERIES ?? 'scalar,nested').split(',').map((q) => q.trim()) as QueryName[];
@@ -166,10 +170,18 @@ async function probe(endpoint: string, token: string, query: QueryName, slug = B
   return text;
 }
 
-/** SQL statements one request costs, from Orgraph's orgraph_db_statements_total. */
+let probes = 0;
+
+/**
+ * SQL statements one request costs, from Orgraph's orgraph_db_statements_total. The document carries a
+ * comment of its own, so that a response cache cannot answer it: this counts the database path.
+ */
 async function statementsFor(target: Target, token: string, query: QueryName, slug: string): Promise<number> {
   const before = await metric(target.metricsBase!, 'orgraph_db_statements_total');
-  await probe(target.endpoint, token, query, slug);
+  const body = JSON.parse(bodyOf(query, slug)) as { query: string };
+  body.query += `\n# statements probe ${++probes}`;
+  const { status, text } = await post(target.endpoint, token, JSON.stringify(body));
+  if (status !== 200 || text.includes('"errors"')) throw new Error(`${target.endpoint} answered ${status}: ${text.slice(0, 500)}`);
   return (await metric(target.metricsBase!, 'orgraph_db_statements_total')) - before;
 }
 
@@ -357,7 +369,7 @@ async function main() {
   const graphqlJsProc = await started(
     'orgraph-graphql-js',
     MAIN,
-    { ...orgraphEnv(issuer, postgresDbUrl ? { DATABASE_URL: postgresDbUrl } : { PGLITE_DIR: 'memory://' }), EXECUTOR: 'graphql-js' },
+    { ...orgraphEnv(issuer, postgresDbUrl ? { DATABASE_URL: postgresDbUrl } : { PGLITE_DIR: 'memory://' }), EXECUTOR: 'graphql-js', ...UNCACHED },
     ORGRAPH_READY,
     { orgraph: true, profile: true },
   );
@@ -374,8 +386,8 @@ async function main() {
   const abEngine = postgresDbUrl ? 'Postgres' : 'PGlite';
   log(`starting Orgraph on ${abEngine} twice, with read access checks on and off`);
   const abDatabase: Record<string, string> = postgresDbUrl ? { DATABASE_URL: postgresDbUrl } : { PGLITE_DIR: 'memory://' };
-  const rulesOnProc = await started('orgraph-rules-on', MAIN, orgraphEnv(issuer, abDatabase), ORGRAPH_READY, { orgraph: true, profile: true });
-  const rulesOffProc = await started('orgraph-rules-off', MAIN, orgraphEnv(issuer, abDatabase), ORGRAPH_READY, {
+  const rulesOnProc = await started('orgraph-rules-on', MAIN, { ...orgraphEnv(issuer, abDatabase), ...UNCACHED }, ORGRAPH_READY, { orgraph: true, profile: true });
+  const rulesOffProc = await started('orgraph-rules-off', MAIN, { ...orgraphEnv(issuer, abDatabase), ...UNCACHED }, ORGRAPH_READY, {
     orgraph: true,
     profile: true,
     nodeArgs: ['--import', RULES_OFF],
@@ -398,9 +410,9 @@ async function main() {
     target('pglite', '(c) Orgraph, PGlite', pgliteProc, '/graphql', true),
   ];
   if (postgresProc) main.push(target('postgres', '(d) Orgraph, Postgres', postgresProc, '/graphql', true, true));
-  main.push(target('graphql-js', `(d') Orgraph, ${jsEngine}, EXECUTOR=graphql-js`, graphqlJsProc, '/graphql', true, true));
-  const abOff = target('rules-off', `Orgraph/${abEngine}, read access checks off (A/B)`, rulesOffProc, '/graphql', true, true);
-  const abOn = target('rules-on', `Orgraph/${abEngine}, read access checks on (A/B)`, rulesOnProc, '/graphql', true, true);
+  main.push(target('graphql-js', `(d') Orgraph, ${jsEngine}, CACHE_MB=0, EXECUTOR=graphql-js`, graphqlJsProc, '/graphql', true, true));
+  const abOff = target('rules-off', `Orgraph/${abEngine}, CACHE_MB=0, read access checks off (A/B)`, rulesOffProc, '/graphql', true, true);
+  const abOn = target('rules-on', `Orgraph/${abEngine}, CACHE_MB=0, read access checks on (A/B)`, rulesOnProc, '/graphql', true, true);
 
   // Every server must give the same answer as Orgraph on PGlite; each row then checks every response against it.
   const mismatches: string[] = [];
@@ -422,9 +434,9 @@ async function main() {
     counts[`nested ${ROWS}`] = await statementsFor(t, token, 'nested', BENCH_ORG);
     statements.push({ label: t.label, counts });
   }
-  const [offCounts, onCounts] = [abOff, abOn].map((t) => statements.find((s) => s.label === t.label)!.counts);
-  if (!(offCounts![`nested ${ROWS}`]! < onCounts![`nested ${ROWS}`]!)) {
-    throw new Error('the "read access checks off" process still looks up roles: bench/read-rules-off.ts did not take effect');
+  const offMarked = [rulesOffProc, rulesOnProc].map((p) => readFileSync(join(logDir, `${p.name}.log`), 'utf8').includes(RULES_OFF_MARKER));
+  if (!offMarked[0] || offMarked[1]) {
+    throw new Error('bench/read-rules-off.ts did not take effect in the "read access checks off" process alone (see its log)');
   }
 
   // The side-by-side rows.
@@ -453,7 +465,8 @@ async function main() {
   if (settings.driftRequests > 0) {
     const engine = postgresDbUrl ? 'Postgres' : 'PGlite';
     log(`RSS drift: a fresh Orgraph on ${engine}, ${settings.driftRequests} ${settings.driftQuery} requests`);
-    const proc = await started('orgraph-drift', MAIN, orgraphEnv(issuer, postgresDbUrl ? { DATABASE_URL: postgresDbUrl } : { PGLITE_DIR: 'memory://' }), ORGRAPH_READY, {
+    // Uncached, so that every request takes the whole path (token, principal, loaders, SQL, execution).
+    const proc = await started('orgraph-drift', MAIN, { ...orgraphEnv(issuer, postgresDbUrl ? { DATABASE_URL: postgresDbUrl } : { PGLITE_DIR: 'memory://' }), ...UNCACHED }, ORGRAPH_READY, {
       orgraph: true,
       nodeArgs: ['--expose-gc', '--import', GC_ON_SIGNAL],
     });
@@ -534,6 +547,10 @@ async function main() {
           `${nestedPg >= nestedApollo ? 'MET' : `MISSED (${((1 - nestedPg / nestedApollo) * 100).toFixed(1)}% below it)`}; ${pgliteText}`
       : `- Nested 100-row query, Orgraph on Postgres vs bare Apollo: not measured (TEST_DATABASE_URL unset); ${pgliteText}`,
   );
+  const nestedUncached = rows.find((r) => r.query === 'nested' && r.label === abOn.label)?.result?.rps;
+  if (nestedUncached && nestedApollo) {
+    out.push(`- The same without the response cache (${abOn.label}): ${ratio(nestedUncached, nestedApollo)} of bare Apollo (reported, no target)`);
+  }
   for (const query of QUERY_NAMES) {
     const off = ab[query].a.result!.rps;
     const on = ab[query].b.result!.rps;
@@ -559,7 +576,7 @@ async function main() {
     const change = early?.idleRss && late?.idleRss ? (late.idleRss - early.idleRss) / early.idleRss : NaN;
     const loaded = early?.rss && late?.rss ? (late.rss - early.rss) / early.rss : NaN;
     out.push(
-      `- RSS drift, fresh Orgraph on ${drift.engine}, ${drift.query} query at ${drift.rps.toFixed(0)} req/s${drift.failures ? ` (**${drift.failures} failed**)` : ''}: ` +
+      `- RSS drift, fresh Orgraph on ${drift.engine} with CACHE_MB=0, ${drift.query} query at ${drift.rps.toFixed(0)} req/s${drift.failures ? ` (**${drift.failures} failed**)` : ''}: ` +
         `RSS after full GCs: ` +
         drift.readings.map((r) => `${r.requests} requests ${mib(r.idleRss)} MiB`).join(', ') +
         ` (heap used ${drift.readings.map((r) => mib(r.idleHeap)).join(' / ')} MiB; 1 s after the load: ${drift.readings.map((r) => mib(r.rss)).join(' / ')} MiB, ` +

@@ -44,6 +44,7 @@ const environment = z
     DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
     OPERATION_TIMEOUT_MS: positiveInt(10_000),
     EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
+    CACHE_MB: z.coerce.number().min(0).max(65_536).default(64),
     LIMIT_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
     LIMIT_ALIASES: positiveInt(DEFAULT_LIMITS.maxAliases),
     LIMIT_DIRECTIVES: positiveInt(DEFAULT_LIMITS.maxDirectives),
@@ -92,6 +93,8 @@ export interface Config {
   operationTimeoutMs: number;
   /** `compiled`: graphql-jit compiles each document once; `graphql-js`: the reference executor. */
   executor: 'compiled' | 'graphql-js';
+  /** Memory for answers kept between requests (see src/cache/); 0 turns the caches off. */
+  cacheBytes: number;
   port: number;
   host: string;
   database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean; statementTimeoutMs: number };
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     explorer: (e.EXPLORER ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     executor: e.EXECUTOR,
+    cacheBytes: Math.floor(e.CACHE_MB * 1024 * 1024),
     limits: {
       maxDepth: e.LIMIT_DEPTH,
       maxAliases: e.LIMIT_ALIASES,

@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { createAccess, type Access } from './auth/access.js';
+import type { ChangeFeed } from './cache/change-feed.js';
+import type { GenerationCache } from './cache/generation-cache.js';
 import { ANONYMOUS, type Principal } from './auth/principal.js';
-import { identify } from './auth/token-claims.js';
+import { identify, type TokenIdentity } from './auth/token-claims.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
 import type { Db, Tx } from './db/client.js';
 import type { OrganizationRole } from './db/schema.js';
@@ -27,6 +29,8 @@ export interface Context {
   statementTimeoutMs: number;
   principal: Principal;
   db: Db;
+  /** Told of this process's commits at once, so its caches never answer with what they replaced. */
+  changes: ChangeFeed;
   access: Access;
   loaders: Loaders;
   /**
@@ -43,6 +47,9 @@ export interface Context {
 
 export interface ContextDeps {
   db: Db;
+  changes: ChangeFeed;
+  /** Principals by token identity, valid until the next write (a role, a membership or a client may change). */
+  principals: GenerationCache<Principal>;
   /** Told when a request could not be served because a dependency failed (for the log). */
   onUnavailable?: (error: unknown, requestId: string) => void;
   verify: TokenVerifier;
@@ -72,6 +79,7 @@ export function createContextBuilder(deps: ContextDeps) {
       statementTimeoutMs: deps.statementTimeoutMs,
       principal,
       db: deps.db,
+      changes: deps.changes,
       ...fresh(),
       freshLoaders: () => fresh(),
       refreshAfterCommit: async () => {
@@ -99,6 +107,17 @@ async function authenticate(deps: ContextDeps, headers: string[] | undefined): P
   }
   const identity = identify(claims, deps.claimsNamespace);
   if (!identity) throw unauthenticated('The access token names no user or client');
+  const key = JSON.stringify(identity);
+  const generation = deps.principals.begin();
+  const known = generation === null ? undefined : deps.principals.get(key);
+  if (known) return known;
+  const principal = await lookUp(deps, identity);
+  if (principal.wrote) deps.changes.changed();
+  else if (generation !== null) deps.principals.set(key, generation, principal.principal, 1);
+  return principal.principal;
+}
+
+async function lookUp(deps: ContextDeps, identity: TokenIdentity): Promise<{ principal: Principal; wrote: boolean }> {
   if (identity.kind === 'machine') {
     const found = await activeMachineClient(deps.db, identity.clientId);
     if (!found) throw unauthenticated('This machine client is unknown or revoked');
@@ -106,11 +125,14 @@ async function authenticate(deps: ContextDeps, headers: string[] | undefined): P
       throw unauthenticated("The token's org_id does not match this machine client's organization");
     }
     const { client } = found;
-    return { kind: 'machine', machineClientId: client.id, clientId: client.clientId, organizationId: client.organizationId, role: client.role };
+    return {
+      principal: { kind: 'machine', machineClientId: client.id, clientId: client.clientId, organizationId: client.organizationId, role: client.role },
+      wrote: false,
+    };
   }
-  const { user, memberships } = await upsertUserFromToken(deps.db, identity);
+  const { user, memberships, wrote } = await upsertUserFromToken(deps.db, identity);
   const organizationRoles = rolesActingIn(memberships, identity.orgId);
-  return { kind: 'user', userId: user.id, subject: user.subject, organizationExternalId: identity.orgId, organizationRoles };
+  return { principal: { kind: 'user', userId: user.id, subject: user.subject, organizationExternalId: identity.orgId, organizationRoles }, wrote };
 }
 
 /** The roles a user may act with: all its memberships, or only the one an `org_id`-narrowed token names. */

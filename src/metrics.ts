@@ -39,6 +39,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    responseCache: new Counter({
+      name: 'orgraph_response_cache_total',
+      help: 'Queries looked up in the response cache, by outcome: hit (answered from memory) or miss (executed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     dataloaderBatches: new Counter({
       name: 'orgraph_dataloader_batches_total',
       help: 'DataLoader batches dispatched',

@@ -12,6 +12,9 @@ import { loadDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
 import { createTokenVerifier, remoteKeys, type RemoteKeys, type VerifierOptions } from './auth/token-verifier.js';
 import type { Config } from './config.js';
 import { createContextBuilder, type Context } from './context.js';
+import { ChangeFeed } from './cache/change-feed.js';
+import { GenerationCache } from './cache/generation-cache.js';
+import { responseCachePlugin, type ResponseCache } from './cache/response-cache-plugin.js';
 import { openDatabase, type Database } from './db/client.js';
 import { compiledExecutor, executorGateway } from './graphql/compiled-executor.js';
 import { createFormatError } from './graphql/format-error.js';
@@ -39,6 +42,8 @@ export interface Orgraph {
 }
 
 const READY_TIMEOUT_MS = 2000;
+/** Principals kept between requests (a few hundred bytes each) while CACHE_MB is not 0. */
+const PRINCIPALS_CACHED = 10_000;
 
 export async function createOrgraph(config: Config): Promise<Orgraph> {
   const metrics = createMetrics();
@@ -50,6 +55,9 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     statementTimeoutMs: config.database.statementTimeoutMs,
   });
   if (config.database.migrateOnStart) await database.migrate();
+  const changes = new ChangeFeed();
+  const stopWatching = await database.watchChanges(changes);
+  const responses: ResponseCache = new GenerationCache(changes, config.cacheBytes);
 
   let devIssuer: DevIssuer | null = null;
   let remote: RemoteKeys | null = null;
@@ -68,6 +76,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   });
   const buildContext = createContextBuilder({
     db: database.db,
+    changes,
+    principals: new GenerationCache(changes, config.cacheBytes > 0 ? PRINCIPALS_CACHED : 0),
     verify,
     claimsNamespace: config.auth.claimsNamespace,
     metrics,
@@ -99,6 +109,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       metricsPlugin(metrics),
       loggingPlugin(logger),
       responseStatusPlugin(),
+      responseCachePlugin(responses, metrics),
       ...(config.introspection === 'authenticated' ? [introspectionForPrincipalsPlugin()] : []),
     ],
   });
@@ -155,6 +166,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     stop: async () => {
       remote?.stop();
       await apollo.stop(); // drains in-flight requests and closes the HTTP server
+      await stopWatching();
       await database.close();
     },
   };

@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { watchPglite, watchPostgres, type ChangeFeed } from '../cache/change-feed.js';
 import { migrateEmbedded, migratePostgres } from './migrate.js';
 import * as schema from './schema.js';
 
@@ -22,6 +23,8 @@ export interface Database {
   readonly db: Db;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Tells `feed` of every committed write, until the returned function is called. */
+  watchChanges(feed: ChangeFeed): Promise<() => Promise<void>>;
   /** Applies pending migrations from `migrations/`. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +60,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ping: async () => {
         await pool.query('select 1');
       },
+      watchChanges: (feed) => watchPostgres(options.url!, feed),
       migrate: () => migratePostgres(options.url!),
       close: () => pool.end(),
     };
@@ -73,6 +77,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await client.query('select 1');
     },
+    watchChanges: (feed) => watchPglite(client, feed),
     migrate: () => migrateEmbedded(client),
     close: () => client.close(),
   };

@@ -46,6 +46,16 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
 
 export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve: () => Promise<T>): Promise<T> {
+  try {
+    return await runAttempts(ctx, guard, resolve);
+  } finally {
+    // Before the answer leaves: this process's next read must not come from a cache the mutation made stale.
+    // (A refused mutation may have recorded its denial, so this runs whatever the outcome.)
+    ctx.changes.changed();
+  }
+}
+
+async function runAttempts<T>(ctx: Context, guard: MutationGuard, resolve: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       const remaining = ctx.deadline - Date.now();

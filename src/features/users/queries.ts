@@ -23,7 +23,7 @@ export interface Membership {
  * separate look-up of its organization roles. The profile is refreshed only
  * when the token says something new.
  */
-export async function upsertUserFromToken(db: Db, profile: UserProfile): Promise<{ user: UserRow; memberships: Membership[] }> {
+export async function upsertUserFromToken(db: Db, profile: UserProfile): Promise<{ user: UserRow; memberships: Membership[]; wrote: boolean }> {
   const rows = await db
     .select({
       user: users,
@@ -41,13 +41,13 @@ export async function upsertUserFromToken(db: Db, profile: UserProfile): Promise
   );
   const email = profile.email ?? existing?.email ?? null;
   const name = profile.name ?? existing?.name ?? null;
-  if (existing && existing.email === email && existing.name === name) return { user: existing, memberships };
+  if (existing && existing.email === email && existing.name === name) return { user: existing, memberships, wrote: false };
   const [row] = await db
     .insert(users)
     .values({ subject: profile.subject, email, name })
     .onConflictDoUpdate({ target: users.subject, set: { email, name } })
     .returning();
-  return { user: row!, memberships };
+  return { user: row!, memberships, wrote: true };
 }
 
 /** A user's memberships, read again after a mutation that may have changed them. */

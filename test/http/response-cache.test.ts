@@ -1,0 +1,189 @@
+/**
+ * The response cache (src/cache/): a repeated query is answered from memory,
+ * and never once anything it read may have changed, whoever wrote it: this
+ * process, another Orgraph on the same database, or SQL from outside.
+ */
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engine } from '../helpers/database.js';
+import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { startOrgraph, startOrgraphOn, type TestOrgraph } from '../helpers/orgraph.js';
+import { seedFor, type SeededOrganization } from '../helpers/seed.js';
+
+let issuer: TestIssuer;
+let server: TestOrgraph;
+let seed: ReturnType<typeof seedFor>;
+
+const ORG = `query($slug: String!) {
+  organization(slug: $slug) { name viewerRole members(first: 10) { edges { node { role user { subject } } } } }
+}`;
+const RENAME = 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { name } } }';
+
+const hits = () => server.metric('orgraph_response_cache_total{outcome="hit"}');
+const statements = () => server.metric('orgraph_db_statements_total');
+
+beforeAll(async () => {
+  issuer = await startIssuer();
+  server = await startOrgraph(issuer);
+  seed = seedFor(server, issuer);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await issuer?.stop();
+});
+
+async function nameOf(target: TestOrgraph, token: string, slug: string): Promise<string | null> {
+  const res = await target.graphql(token, ORG, { slug });
+  expect(res.errors, res.raw).toBeUndefined();
+  return res.data.organization?.name ?? null;
+}
+
+/** Asks until the answer is `expected` (bounded): writes from elsewhere arrive as Postgres notifications. */
+async function eventually(ask: () => Promise<unknown>, expected: unknown, withinMs = 3000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const answer = await ask();
+    if (JSON.stringify(answer) === JSON.stringify(expected) || Date.now() - started > withinMs) {
+      expect(answer).toEqual(expected);
+      return Date.now() - started;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('the response cache', () => {
+  let org: SeededOrganization;
+  beforeAll(async () => {
+    org = await seed.organization('cached', { owner: 'cache.owner', writers: ['cache.writer'], readers: ['cache.reader'] });
+  });
+
+  it('answers a repeated query from memory: the same body, without a statement', async () => {
+    const first = await server.graphql(org.owner.token, ORG, { slug: 'cached' });
+    const [hitsBefore, statementsBefore] = [await hits(), await statements()];
+    const second = await server.graphql(org.owner.token, ORG, { slug: 'cached' });
+    expect(second.raw).toBe(first.raw);
+    expect(await hits()).toBe(hitsBefore + 1);
+    expect(await statements()).toBe(statementsBefore);
+  });
+
+  it("never answers one principal with another's response", async () => {
+    const outsider = await seed.person('cache.outsider');
+    for (let i = 0; i < 2; i++) {
+      expect((await server.graphql(org.owner.token, ORG, { slug: 'cached' })).data.organization.viewerRole).toBe('OWNER');
+      expect((await server.graphql(org.members['cache.reader']!.token, ORG, { slug: 'cached' })).data.organization.viewerRole).toBe('READER');
+      expect((await server.graphql(outsider.token, ORG, { slug: 'cached' })).data.organization).toBeNull();
+    }
+  });
+
+  it('keeps no answer with errors', async () => {
+    const query = 'query($slug: String!) { organization(slug: $slug) { machineClients(first: 1) { edges { node { clientId } } } } }';
+    const reader = org.members['cache.reader']!.token;
+    const before = await hits();
+    for (let i = 0; i < 2; i++) {
+      expect((await server.graphql(reader, query, { slug: 'cached' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(await hits()).toBe(before);
+  });
+
+  it("serves this process's next read after a mutation fresh", async () => {
+    expect(await nameOf(server, org.owner.token, 'cached')).toBe('cached org');
+    expect((await server.graphql(org.owner.token, RENAME, { i: { organizationId: org.id, name: 'renamed' } })).errors).toBeUndefined();
+    expect(await nameOf(server, org.owner.token, 'cached')).toBe('renamed');
+  });
+
+  it('takes a role change and a removal into account at once', async () => {
+    const reader = org.members['cache.reader']!;
+    const role = async () => (await server.graphql(reader.token, ORG, { slug: 'cached' })).data.organization?.viewerRole ?? null;
+    expect(await role()).toBe('READER');
+    expect(await role()).toBe('READER');
+    const changed = await server.graphql(org.owner.token, 'mutation($i: ChangeOrganizationMemberRoleInput!) { changeOrganizationMemberRole(input: $i) { member { role } } }', {
+      i: { organizationId: org.id, userId: reader.id, role: 'WRITER' },
+    });
+    expect(changed.errors, changed.raw).toBeUndefined();
+    expect(await role()).toBe('WRITER');
+    const removed = await server.graphql(org.owner.token, 'mutation($i: RemoveOrganizationMemberInput!) { removeOrganizationMember(input: $i) { removedUserId } }', {
+      i: { organizationId: org.id, userId: reader.id },
+    });
+    expect(removed.errors, removed.raw).toBeUndefined();
+    expect(await role()).toBeNull();
+  });
+
+  it('sees a write made with SQL from outside Orgraph', async () => {
+    expect(await nameOf(server, org.owner.token, 'cached')).toBe('renamed');
+    expect(await nameOf(server, org.owner.token, 'cached')).toBe('renamed');
+    await outsideSql(server, `update organizations set name = 'changed by hand' where slug = 'cached'`);
+    await eventually(() => nameOf(server, org.owner.token, 'cached'), 'changed by hand');
+  });
+
+  it('has every table tell of its writes (a new table needs the trigger of migration 0006)', async () => {
+    const { rows } = (await server.orgraph.database.db.execute(sql`
+      select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'p')
+        and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'orgraph_notify_change')`)) as { rows: unknown[] };
+    expect(rows).toEqual([]);
+  });
+
+  it('with CACHE_MB=0, answers every query from the database', async () => {
+    const uncached = await startOrgraph(issuer, { CACHE_MB: '0' });
+    try {
+      const other = seedFor(uncached, issuer);
+      const own = await other.organization('uncached', { owner: 'uncached.owner' });
+      await uncached.graphql(own.owner.token, ORG, { slug: 'uncached' });
+      const before = await uncached.metric('orgraph_db_statements_total');
+      await uncached.graphql(own.owner.token, ORG, { slug: 'uncached' });
+      expect(await uncached.metric('orgraph_db_statements_total')).toBeGreaterThan(before);
+      expect(await uncached.metric('orgraph_response_cache_total{outcome="hit"}')).toBe(0);
+    } finally {
+      await uncached.stop();
+    }
+  });
+});
+
+describe.runIf(engine === 'postgres')('the response cache across processes (real Postgres)', () => {
+  it("a second Orgraph on the same database sees the first one's writes", async () => {
+    const org = await seed.organization('two-caches', { owner: 'two.cache.owner' });
+    const second = await startOrgraphOn(issuer, server.databaseEnv);
+    try {
+      expect(await nameOf(second, org.owner.token, 'two-caches')).toBe('two-caches org');
+      expect(await nameOf(second, org.owner.token, 'two-caches')).toBe('two-caches org');
+      expect(await second.metric('orgraph_response_cache_total{outcome="hit"}')).toBeGreaterThan(0);
+      await server.graphql(org.owner.token, RENAME, { i: { organizationId: org.id, name: 'renamed elsewhere' } });
+      await eventually(() => nameOf(second, org.owner.token, 'two-caches'), 'renamed elsewhere');
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('serves nothing from memory while it cannot hear of writes, and recovers', async () => {
+    const org = await seed.organization('deaf', { owner: 'deaf.owner' });
+    expect(await nameOf(server, org.owner.token, 'deaf')).toBe('deaf org');
+    expect(await nameOf(server, org.owner.token, 'deaf')).toBe('deaf org');
+    // Kill the listening connection, and write while it is down: that notification is lost.
+    await outsideSql(server, `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen%'`);
+    await outsideSql(server, `update organizations set name = 'written while deaf' where slug = 'deaf'`);
+    await eventually(() => nameOf(server, org.owner.token, 'deaf'), 'written while deaf');
+    // Once listening again, it caches again.
+    const before = await hits();
+    await eventually(async () => {
+      await nameOf(server, org.owner.token, 'deaf');
+      return (await hits()) > before;
+    }, true);
+  });
+});
+
+/** A statement on a connection of its own, as psql or a script would send it. */
+async function outsideSql(target: TestOrgraph, statement: string): Promise<void> {
+  if (engine === 'pglite') {
+    await target.orgraph.database.db.execute(sql.raw(statement));
+    return;
+  }
+  const client = new pg.Client({ connectionString: target.databaseEnv.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
