@@ -21,7 +21,7 @@ const env: Record<string, string> = { ...process.env as Record<string, string>, 
   AUTH_ISSUER: issuer.url, AUTH_AUDIENCE: issuer.audience, AUTH_JWKS_URI: issuer.jwksUri, DATABASE_URL: u.href, PGAPPNAME: 'loop' };
 delete env.PGLITE_DIR;
 const proc = await startProcess({ name: 'orgraph', script: resolve('src/main.ts'), env, ready: /Orgraph listening on (http:\/\/\S+)\/graphql/, logDir,
-  cpuProfDir: process.env.PROF ? resolve(process.env.PROF) : undefined });
+  cpuProfDir: process.env.PROF ? resolve(process.env.PROF) : undefined, nodeArgs: process.env.OFF ? ['--import', new URL('../bench/read-rules-off.ts', import.meta.url).href] : [] });
 try {
   await seedCatalog(proc.url, issuer, token, BENCH_ORG, 100);
   const endpoint = `${proc.url}/graphql`;

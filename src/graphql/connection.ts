@@ -52,8 +52,12 @@ export function toConnection<T, K>(rows: T[], page: Page<K>, keyOf: (row: T) => 
     pageInfo: {
       hasNextPage: rows.length >= page.limit,
       hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
     },
   };
 }
