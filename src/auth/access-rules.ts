@@ -62,6 +62,8 @@ function ruleAt(schema: GraphQLSchema, node: GraphQLField<unknown, unknown> | Gr
 export interface RuleTable {
   /** `Type.field` -> the rule that applies to it. */
   rules: Map<string, AccessRule>;
+  /** Type -> the rule on the type itself, for the types that carry one. */
+  typeRules: Map<string, AccessRule>;
 }
 
 /**
@@ -72,9 +74,11 @@ export interface RuleTable {
 export function readAccessRules(schema: GraphQLSchema, scopedTypes: ReadonlySet<string>): RuleTable {
   const problems: string[] = [];
   const rules = new Map<string, AccessRule>();
+  const typeRules = new Map<string, AccessRule>();
   const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name]);
   for (const type of reachableObjectTypes(schema)) {
     const typeRule = ruleAt(schema, type, type.name, problems);
+    if (typeRule) typeRules.set(type.name, typeRule);
     for (const field of Object.values(type.getFields())) {
       const where = `${type.name}.${field.name}`;
       const ownRule = ruleAt(schema, field, where, problems);
@@ -96,7 +100,7 @@ export function readAccessRules(schema: GraphQLSchema, scopedTypes: ReadonlySet<
     }
   }
   if (problems.length > 0) throw new AccessRuleError(problems);
-  return { rules };
+  return { rules, typeRules };
 }
 
 function checkScopePath(args: readonly GraphQLArgument[], path: string[], where: string, problems: string[]) {

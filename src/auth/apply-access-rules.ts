@@ -1,9 +1,11 @@
 /**
  * The @requiresRole transformer: one pass over the schema that wraps each
  * field's resolver with the check its rule asks for. Fields that need no
- * check keep their resolver untouched (no extra promise per field). Every
- * Mutation field goes through `runMutation`, which repeats the role check
- * inside the mutation's transaction.
+ * check keep their resolver untouched, and fields whose rule is their type's
+ * "may see it" rule are checked once per object, where the object enters the
+ * response (object-checks.ts). Every Mutation field goes through
+ * `runMutation`, which repeats the role check inside the mutation's
+ * transaction.
  */
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
@@ -11,6 +13,7 @@ import type { Context } from '../context.js';
 import { forbidden, notFound, notSignedIn, pastDeadline } from '../errors.js';
 import { runMutation } from '../graphql/run-mutation.js';
 import { readAccessRules, type AccessRule, type PrincipalKindRule } from './access-rules.js';
+import { objectChecks } from './object-checks.js';
 import { decide, type HeldRoles } from './roles.js';
 import { levelOf, type Scope } from './scope.js';
 import { parentScopes, scopeOfId } from './scopes.js';
@@ -18,17 +21,34 @@ import { parentScopes, scopeOfId } from './scopes.js';
 type Resolver = GraphQLFieldResolver<unknown, Context, Record<string, unknown>>;
 
 export function applyAccessRules(schema: GraphQLSchema): GraphQLSchema {
-  const { rules } = readAccessRules(schema, new Set(Object.keys(parentScopes)));
+  const { rules, typeRules } = readAccessRules(schema, new Set(Object.keys(parentScopes)));
+  const objects = objectChecks(schema, typeRules);
   const mutationType = schema.getMutationType()?.name;
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const rule = rules.get(`${typeName}.${fieldName}`);
       if (!rule) return field; // unreachable from the roots: never executed
       const resolve = (field.resolve ?? defaultFieldResolver) as Resolver;
-      const wrapped = typeName === mutationType ? guardMutation(rule, fieldName, resolve) : guardField(rule, typeName, resolve);
+      let wrapped: Resolver;
+      if (typeName === mutationType) wrapped = guardMutation(rule, fieldName, resolve);
+      else if (objects.covers(typeName, rule)) wrapped = field.resolve ? withinDeadline(resolve) : resolve;
+      else wrapped = guardField(rule, typeName, resolve);
+      const entry = objects.entryCheck(typeName, fieldName, field.type);
+      if (entry) {
+        const inner = wrapped;
+        wrapped = (parent, args, ctx, info) => entry(inner(parent, args, ctx, info), ctx, info);
+      }
       return wrapped === resolve ? field : { ...field, resolve: wrapped };
     },
   });
+}
+
+/** A field whose rule its object's entry check answered: it still stops at the operation's deadline. */
+function withinDeadline(resolve: Resolver): Resolver {
+  return (parent, args, ctx, info) => {
+    if (Date.now() > ctx.deadline) throw pastDeadline();
+    return resolve(parent, args, ctx, info);
+  };
 }
 
 function guardField(rule: AccessRule, typeName: string, resolve: Resolver): Resolver {

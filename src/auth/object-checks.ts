@@ -1,0 +1,150 @@
+/**
+ * Checks once per object instead of once per field. When a type's rule asks
+ * only that the caller may see the object (`@requiresRole(role: READER)` on
+ * the type: READER is met by any role, so allowed means visible) or be signed
+ * in (`@authenticated`), every field sharing that rule gives one object the
+ * same answer. So it is decided once, where the object enters the response:
+ * on every field whose type is the type, a list of it, an interface or union
+ * it belongs to, or an edge carrying it as `node`. An object reaches a
+ * response only as the value of such a field, so none escapes the check; and
+ * its plain columns then resolve as properties, without a resolver call each.
+ */
+import {
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  isUnionType,
+  type GraphQLAbstractType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Context } from '../context.js';
+import { forbidden, notSignedIn, pastDeadline } from '../errors.js';
+import type { AccessRule } from './access-rules.js';
+import { decide, type HeldRoles } from './roles.js';
+import { levelOf } from './scope.js';
+import { parentScopes } from './scopes.js';
+
+/** Checks a field's value where it enters the response; returns the value, or a promise of it. */
+export type EntryCheck = (value: unknown, ctx: Context, info: GraphQLResolveInfo) => unknown;
+
+type ObjectRule = Extract<AccessRule, { kind: 'role' | 'authenticated' }>;
+
+export interface ObjectChecks {
+  /** Whether `Type.field`'s rule is its type's, checked on entry (the field needs no check of its own). */
+  covers(typeName: string, rule: AccessRule): boolean;
+  /** The check the values of this field need on entry, or null. */
+  entryCheck(typeName: string, fieldName: string, type: GraphQLOutputType): EntryCheck | null;
+}
+
+const sameRule = (a: AccessRule, b: AccessRule) => JSON.stringify(a) === JSON.stringify(b);
+
+function checkableOnce(typeName: string, rule: AccessRule | undefined): rule is ObjectRule {
+  if (rule?.kind === 'authenticated') return rule.principal === null;
+  return rule?.kind === 'role' && rule.scopePath === null && rule.principal === null && rule.anyOf.includes('READER') && typeName in parentScopes;
+}
+
+export function objectChecks(schema: GraphQLSchema, typeRules: ReadonlyMap<string, AccessRule>): ObjectChecks {
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name]);
+  const checked = new Map<string, ObjectRule>();
+  for (const [name, rule] of typeRules) if (!roots.has(name) && checkableOnce(name, rule)) checked.set(name, rule);
+
+  const inAbstractType = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isUnionType(type)) type.getTypes().forEach((t) => inAbstractType.add(t.name));
+    if (isObjectType(type) && type.getInterfaces().length > 0) inAbstractType.add(type.name);
+  }
+
+  const checkObject = (typeName: string, rule: ObjectRule, value: unknown, ctx: Context): unknown => {
+    if (Date.now() > ctx.deadline) throw pastDeadline();
+    if (ctx.principal.kind === 'anonymous') throw notSignedIn();
+    if (rule.kind === 'authenticated') return undefined;
+    const scope = parentScopes[typeName]!(value as never);
+    const verdict = (held: HeldRoles) => {
+      if (decide(held, levelOf(scope), rule) !== 'allow') throw forbidden();
+    };
+    const held = ctx.access.rolesIn(scope);
+    return held instanceof Promise ? held.then(verdict) : verdict(held);
+  };
+
+  /** The check for objects of a named type, or null when it has nothing to check. */
+  const objectsOf = (named: GraphQLNamedType): ((value: unknown, ctx: Context, info: GraphQLResolveInfo) => unknown) | null => {
+    if (isObjectType(named)) {
+      const rule = checked.get(named.name);
+      return rule ? (value, ctx) => checkObject(named.name, rule, value, ctx) : null;
+    }
+    if (!isAbstractType(named) || !schema.getPossibleTypes(named).some((t) => checked.has(t.name))) return null;
+    return (value, ctx, info) => {
+      const typeName = concreteTypeOf(named, value, ctx, info);
+      const rule = checked.get(typeName);
+      return rule ? checkObject(typeName, rule, value, ctx) : undefined;
+    };
+  };
+
+  /**
+   * Edge types: their `node` is checked by the fields that hand out the edges. That holds only while
+   * every edge comes from a field of the edge's type (so it is in no interface or union) and `node` is
+   * a plain property (no resolver, no rule of its own that would wrap it).
+   */
+  const carried = new Map<string, NonNullable<ReturnType<typeof objectsOf>>>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || roots.has(type.name) || checked.has(type.name) || inAbstractType.has(type.name)) continue;
+    const node = type.getFields().node;
+    const rule = typeRules.get(type.name);
+    const check = node && !node.resolve && rule?.kind === 'public' && !hasOwnRule(node) ? objectsOf(getNamedType(node.type)) : null;
+    if (check) carried.set(type.name, check);
+  }
+
+  return {
+    covers: (typeName, rule) => checked.has(typeName) && sameRule(rule, checked.get(typeName)!),
+    entryCheck: (typeName, fieldName, type) => {
+      if (fieldName === 'node' && carried.has(typeName)) return null; // checked where the edges were handed out
+      const named = getNamedType(type);
+      const direct = objectsOf(named);
+      if (direct) return (value, ctx, info) => eachItem(value, (item) => direct(item, ctx, info));
+      const node = carried.get(named.name);
+      if (node) return (value, ctx, info) => eachItem(value, (edge) => eachItem(plainProperty(edge, 'node'), (item) => node(item, ctx, info)));
+      return null;
+    },
+  };
+
+  function hasOwnRule(field: GraphQLField<unknown, unknown>): boolean {
+    return (field.astNode?.directives ?? []).some((d) => ['public', 'authenticated', 'requiresRole'].includes(d.name.value));
+  }
+}
+
+/** What graphql-js would complete an abstract value as: its `__typename`, or the type's resolveType. */
+function concreteTypeOf(type: GraphQLAbstractType, value: unknown, ctx: Context, info: GraphQLResolveInfo): string {
+  const typename = (value as { __typename?: unknown }).__typename;
+  if (typeof typename === 'string') return typename;
+  const resolved = type.resolveType?.(value, ctx, info, type);
+  // A type decided later cannot be checked now: refuse rather than let the object through unchecked.
+  if (typeof resolved !== 'string') throw new Error(`The concrete type of a ${type.name} must be known to check access to it`);
+  return resolved;
+}
+
+function plainProperty(source: unknown, key: string): unknown {
+  const value = (source as Record<string, unknown>)[key];
+  if (typeof value === 'function') throw new Error(`${key} must be a plain property to be checked on entry`);
+  return value;
+}
+
+/** Visits every object in a field's value (lists nested or not, promises awaited); returns the value or a promise of it. */
+function eachItem(value: unknown, visit: (item: object) => unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (value instanceof Promise) return value.then((resolved) => eachItem(resolved, visit));
+  if (Array.isArray(value)) {
+    let pending: Promise<unknown>[] | null = null;
+    for (const item of value) {
+      const done = eachItem(item, visit);
+      if (done instanceof Promise) (pending ??= []).push(done);
+    }
+    return pending ? Promise.all(pending).then(() => value) : value;
+  }
+  if (typeof value !== 'object') throw new Error('An object was expected where access is checked');
+  const done = visit(value);
+  return done instanceof Promise ? done.then(() => value) : value;
+}

@@ -1,0 +1,107 @@
+/**
+ * Checks once per object (src/auth/object-checks.ts): an object of a type
+ * whose rule is "may see it" is checked where it enters the response, through
+ * whichever field hands it out (directly, in a list, behind an edge, as an
+ * interface or a union member), so its plain fields need no resolver. The
+ * resolvers here deliberately hand out an object of another organization, the
+ * bug the check is there to stop; the shipped resolvers are tested over HTTP.
+ */
+import { readFileSync } from 'node:fs';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { execute, parse, type GraphQLObjectType } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { createAccess } from '../../src/auth/access.js';
+import { applyAccessRules } from '../../src/auth/apply-access-rules.js';
+import type { Principal } from '../../src/auth/principal.js';
+import type { Db } from '../../src/db/client.js';
+
+const BASE = readFileSync(new URL('../../schema/base.graphql', import.meta.url), 'utf8');
+const SDL = `
+  type Organization implements Node @requiresRole(role: READER) {
+    id: ID!
+    slug: String!
+    environments: EnvironmentConnection!
+    mixed: [Environment!]!
+    actors: [Actor!]!
+  }
+  type Environment implements Node @requiresRole(role: READER) { id: ID! organizationId: ID! name: String! }
+  type User @authenticated { subject: String! }
+  union Actor = Environment | User
+  type EnvironmentConnection @public { edges: [EnvironmentEdge!]! }
+  type EnvironmentEdge @public { node: Environment! }
+  extend type Query { home: Organization @authenticated }
+  extend type Mutation { noop: Boolean @public }
+`;
+
+const MINE = 'a0000000-0000-4000-8000-000000000001';
+const THEIRS = 'b0000000-0000-4000-8000-000000000002';
+const env = (id: string, organizationId: string) => ({ id, organizationId, name: `env of ${organizationId}` });
+
+const schema = applyAccessRules(
+  makeExecutableSchema({
+    typeDefs: [BASE, SDL],
+    resolvers: {
+      Query: {
+        home: () => ({ id: MINE, slug: 'mine' }),
+        node: (_: unknown, { id }: { id: string }) => ({ __typename: 'Environment', ...env(id, THEIRS) }),
+      },
+      Organization: {
+        environments: () => ({ edges: [{ node: env('e1', MINE) }, { node: env('e2', THEIRS) }] }),
+        mixed: async () => [env('e1', MINE), Promise.resolve(env('e2', THEIRS))],
+        actors: () => [{ __typename: 'User', subject: 'auth0|someone' }, { __typename: 'Environment', ...env('e2', THEIRS) }],
+      },
+      Mutation: { noop: () => true },
+    },
+  }),
+);
+
+const principal: Principal = {
+  kind: 'user',
+  userId: 'u1',
+  subject: 'auth0|me',
+  organizationExternalId: null,
+  organizationRoles: new Map([[MINE, 'READER']]),
+};
+
+async function run(query: string) {
+  const contextValue = { principal, access: createAccess(null as unknown as Db, principal, () => {}), deadline: Date.now() + 10_000 };
+  const result = await execute({ schema, document: parse(query), contextValue });
+  return { data: result.data, errors: result.errors?.map((e) => ({ code: e.extensions.code, path: e.path?.join('.') })) };
+}
+
+describe('checks once per object', () => {
+  it('leaves plain fields of a checked type without a resolver, and checks where objects enter', () => {
+    const fields = (type: string) => (schema.getType(type) as GraphQLObjectType).getFields();
+    expect(fields('Environment').name!.resolve).toBeUndefined();
+    expect(fields('User').subject!.resolve).toBeUndefined();
+    expect(fields('EnvironmentEdge').node!.resolve).toBeUndefined();
+    expect(fields('EnvironmentConnection').edges!.resolve).toBeDefined();
+    expect(fields('Query').home!.resolve).toBeDefined();
+  });
+
+  it('serves objects the caller may see', async () => {
+    expect(await run('{ home { slug } }')).toEqual({ data: { home: { slug: 'mine' } }, errors: undefined });
+  });
+
+  it('refuses an object of another organization behind an edge', async () => {
+    const { data, errors } = await run('{ home { environments { edges { node { name } } } } }');
+    expect(errors).toEqual([{ code: 'FORBIDDEN', path: 'home.environments.edges' }]);
+    expect(data).toEqual({ home: null });
+  });
+
+  it('refuses it in a list, even when it arrives as a promise', async () => {
+    expect((await run('{ home { mixed { name } } }')).errors).toEqual([{ code: 'FORBIDDEN', path: 'home.mixed' }]);
+  });
+
+  it('refuses it as an interface or union member', async () => {
+    expect((await run('{ node(id: "x") { id } }')).errors).toEqual([{ code: 'FORBIDDEN', path: 'node' }]);
+    expect((await run('{ home { actors { __typename } } }')).errors).toEqual([{ code: 'FORBIDDEN', path: 'home.actors' }]);
+  });
+
+  it('refuses every checked object to anonymous callers', async () => {
+    const anonymous: Principal = { kind: 'anonymous' };
+    const contextValue = { principal: anonymous, access: createAccess(null as unknown as Db, anonymous, () => {}), deadline: Date.now() + 10_000 };
+    const result = await execute({ schema, document: parse('{ node(id: "x") { id } }'), contextValue });
+    expect(result.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+  });
+});
