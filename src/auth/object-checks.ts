@@ -25,7 +25,7 @@ import type { Context } from '../context.js';
 import { forbidden, notSignedIn, pastDeadline } from '../errors.js';
 import type { AccessRule } from './access-rules.js';
 import { decide, type HeldRoles } from './roles.js';
-import { levelOf } from './scope.js';
+import { levelOf, type Scope } from './scope.js';
 import { parentScopes } from './scopes.js';
 
 /** Checks a field's value where it enters the response; returns the value, or a promise of it. */
@@ -58,20 +58,8 @@ export function objectChecks(schema: GraphQLSchema, typeRules: ReadonlyMap<strin
     if (isObjectType(type) && type.getInterfaces().length > 0) inAbstractType.add(type.name);
   }
 
-  const checkObject = (typeName: string, rule: ObjectRule, value: unknown, ctx: Context): unknown => {
-    if (Date.now() > ctx.deadline) throw pastDeadline();
-    if (ctx.principal.kind === 'anonymous') throw notSignedIn();
-    if (rule.kind === 'authenticated') return undefined;
-    const scope = parentScopes[typeName]!(value as never);
-    const verdict = (held: HeldRoles) => {
-      if (decide(held, levelOf(scope), rule) !== 'allow') throw forbidden();
-    };
-    const held = ctx.access.rolesIn(scope);
-    return held instanceof Promise ? held.then(verdict) : verdict(held);
-  };
-
   /** The check for objects of a named type, or null when it has nothing to check. */
-  const objectsOf = (named: GraphQLNamedType): ((value: unknown, ctx: Context, info: GraphQLResolveInfo) => unknown) | null => {
+  const objectsOf = (named: GraphQLNamedType): Visit | null => {
     if (isObjectType(named)) {
       const rule = checked.get(named.name);
       return rule ? (value, ctx) => checkObject(named.name, rule, value, ctx) : null;
@@ -89,13 +77,13 @@ export function objectChecks(schema: GraphQLSchema, typeRules: ReadonlyMap<strin
    * every edge comes from a field of the edge's type (so it is in no interface or union) and `node` is
    * a plain property (no resolver, no rule of its own that would wrap it).
    */
-  const carried = new Map<string, NonNullable<ReturnType<typeof objectsOf>>>();
+  const carried = new Map<string, Visit>();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || roots.has(type.name) || checked.has(type.name) || inAbstractType.has(type.name)) continue;
     const node = type.getFields().node;
     const rule = typeRules.get(type.name);
     const check = node && !node.resolve && rule?.kind === 'public' && !hasOwnRule(node) ? objectsOf(getNamedType(node.type)) : null;
-    if (check) carried.set(type.name, check);
+    if (check) carried.set(type.name, (edge, ctx, info) => eachItem(plainProperty(edge, 'node'), check, ctx, info));
   }
 
   return {
@@ -103,17 +91,33 @@ export function objectChecks(schema: GraphQLSchema, typeRules: ReadonlyMap<strin
     entryCheck: (typeName, fieldName, type) => {
       if (fieldName === 'node' && carried.has(typeName)) return null; // checked where the edges were handed out
       const named = getNamedType(type);
-      const direct = objectsOf(named);
-      if (direct) return (value, ctx, info) => eachItem(value, (item) => direct(item, ctx, info));
-      const node = carried.get(named.name);
-      if (node) return (value, ctx, info) => eachItem(value, (edge) => eachItem(plainProperty(edge, 'node'), (item) => node(item, ctx, info)));
-      return null;
+      const visit = objectsOf(named) ?? carried.get(named.name);
+      return visit ? (value, ctx, info) => eachItem(value, visit, ctx, info) : null;
     },
   };
 
   function hasOwnRule(field: GraphQLField<unknown, unknown>): boolean {
     return (field.astNode?.directives ?? []).some((d) => ['public', 'authenticated', 'requiresRole'].includes(d.name.value));
   }
+}
+
+/** Visits one object of a field's value; returns nothing, or a promise of nothing when it had to wait. */
+type Visit = (item: object, ctx: Context, info: GraphQLResolveInfo) => unknown;
+
+function checkObject(typeName: string, rule: ObjectRule, value: unknown, ctx: Context): unknown {
+  if (Date.now() > ctx.deadline) throw pastDeadline();
+  if (ctx.principal.kind === 'anonymous') throw notSignedIn();
+  if (rule.kind === 'authenticated') return undefined;
+  const scope = parentScopes[typeName]!(value as never);
+  const held = ctx.access.rolesIn(scope);
+  // No closure on the usual, synchronous path: this runs for every object of a response.
+  if (held instanceof Promise) return held.then((known) => allowOrThrow(known, scope, rule));
+  return allowOrThrow(held, scope, rule);
+}
+
+function allowOrThrow(held: HeldRoles, scope: Scope, rule: Extract<ObjectRule, { kind: 'role' }>): undefined {
+  if (decide(held, levelOf(scope), rule) !== 'allow') throw forbidden();
+  return undefined;
 }
 
 /** What graphql-js would complete an abstract value as: its `__typename`, or the type's resolveType. */
@@ -133,18 +137,18 @@ function plainProperty(source: unknown, key: string): unknown {
 }
 
 /** Visits every object in a field's value (lists nested or not, promises awaited); returns the value or a promise of it. */
-function eachItem(value: unknown, visit: (item: object) => unknown): unknown {
+function eachItem(value: unknown, visit: Visit, ctx: Context, info: GraphQLResolveInfo): unknown {
   if (value === null || value === undefined) return value;
-  if (value instanceof Promise) return value.then((resolved) => eachItem(resolved, visit));
+  if (value instanceof Promise) return value.then((resolved) => eachItem(resolved, visit, ctx, info));
   if (Array.isArray(value)) {
     let pending: Promise<unknown>[] | null = null;
     for (const item of value) {
-      const done = eachItem(item, visit);
+      const done = eachItem(item, visit, ctx, info);
       if (done instanceof Promise) (pending ??= []).push(done);
     }
     return pending ? Promise.all(pending).then(() => value) : value;
   }
   if (typeof value !== 'object') throw new Error('An object was expected where access is checked');
-  const done = visit(value);
+  const done = visit(value, ctx, info);
   return done instanceof Promise ? done.then(() => value) : value;
 }
