@@ -13,7 +13,7 @@ import type { Context } from '../context.js';
 import { forbidden, notFound, notSignedIn, pastDeadline } from '../errors.js';
 import { runMutation } from '../graphql/run-mutation.js';
 import { readAccessRules, type AccessRule, type PrincipalKindRule } from './access-rules.js';
-import { objectChecks } from './object-checks.js';
+import { objectChecks, type EntryCheck } from './object-checks.js';
 import { decide, type HeldRoles } from './roles.js';
 import { levelOf, type Scope } from './scope.js';
 import { parentScopes, scopeOfId } from './scopes.js';
@@ -21,33 +21,43 @@ import { parentScopes, scopeOfId } from './scopes.js';
 type Resolver = GraphQLFieldResolver<unknown, Context, Record<string, unknown>>;
 
 export function applyAccessRules(schema: GraphQLSchema): GraphQLSchema {
-  const { rules, typeRules } = readAccessRules(schema, new Set(Object.keys(parentScopes)));
-  const objects = objectChecks(schema, typeRules);
+  const table = readAccessRules(schema, new Set(Object.keys(parentScopes)));
+  const { rules } = table;
+  const objects = objectChecks(schema, table);
   const mutationType = schema.getMutationType()?.name;
   return mapSchema(schema, {
     [MapperKind.OBJECT_FIELD]: (field, fieldName, typeName) => {
       const rule = rules.get(`${typeName}.${fieldName}`);
       if (!rule) return field; // unreachable from the roots: never executed
       const resolve = (field.resolve ?? defaultFieldResolver) as Resolver;
-      let wrapped: Resolver;
-      if (typeName === mutationType) wrapped = guardMutation(rule, fieldName, resolve);
-      else if (objects.covers(typeName, rule)) wrapped = field.resolve ? withinDeadline(resolve) : resolve;
-      else wrapped = guardField(rule, typeName, resolve);
       const entry = objects.entryCheck(typeName, fieldName, field.type);
-      if (entry) {
-        const inner = wrapped;
-        wrapped = (parent, args, ctx, info) => entry(inner(parent, args, ctx, info), ctx, info);
-      }
+      let wrapped: Resolver;
+      if (typeName === mutationType) wrapped = checkingEntry(guardMutation(rule, fieldName, resolve), entry);
+      else if (objects.covers(typeName, rule)) wrapped = field.resolve || entry ? withinDeadline(resolve, entry) : resolve;
+      else wrapped = checkingEntry(guardField(rule, typeName, resolve), entry);
       return wrapped === resolve ? field : { ...field, resolve: wrapped };
     },
   });
 }
 
-/** A field whose rule its object's entry check answered: it still stops at the operation's deadline. */
-function withinDeadline(resolve: Resolver): Resolver {
+function checkingEntry(resolve: Resolver, entry: EntryCheck | null): Resolver {
+  return entry ? (parent, args, ctx, info) => entry(resolve(parent, args, ctx, info), ctx, info) : resolve;
+}
+
+/**
+ * A field whose rule its object's entry check answered: it still stops at the operation's deadline,
+ * and checks the objects it hands out, in one call (these fields run once per object of a list).
+ */
+function withinDeadline(resolve: Resolver, entry: EntryCheck | null): Resolver {
+  if (!entry) {
+    return (parent, args, ctx, info) => {
+      if (Date.now() > ctx.deadline) throw pastDeadline();
+      return resolve(parent, args, ctx, info);
+    };
+  }
   return (parent, args, ctx, info) => {
     if (Date.now() > ctx.deadline) throw pastDeadline();
-    return resolve(parent, args, ctx, info);
+    return entry(resolve(parent, args, ctx, info), ctx, info);
   };
 }
 

@@ -15,15 +15,14 @@ import {
   isObjectType,
   isUnionType,
   type GraphQLAbstractType,
-  type GraphQLField,
   type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
 } from 'graphql';
 import type { Context } from '../context.js';
-import { forbidden, notSignedIn, pastDeadline } from '../errors.js';
-import type { AccessRule } from './access-rules.js';
+import { forbidden, notSignedIn } from '../errors.js';
+import type { AccessRule, RuleTable } from './access-rules.js';
 import { decide, type HeldRoles } from './roles.js';
 import { levelOf, type Scope } from './scope.js';
 import { parentScopes } from './scopes.js';
@@ -47,7 +46,7 @@ function checkableOnce(typeName: string, rule: AccessRule | undefined): rule is 
   return rule?.kind === 'role' && rule.scopePath === null && rule.principal === null && rule.anyOf.includes('READER') && typeName in parentScopes;
 }
 
-export function objectChecks(schema: GraphQLSchema, typeRules: ReadonlyMap<string, AccessRule>): ObjectChecks {
+export function objectChecks(schema: GraphQLSchema, { rules, typeRules }: RuleTable): ObjectChecks {
   const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name]);
   const checked = new Map<string, ObjectRule>();
   for (const [name, rule] of typeRules) if (!roots.has(name) && checkableOnce(name, rule)) checked.set(name, rule);
@@ -73,39 +72,58 @@ export function objectChecks(schema: GraphQLSchema, typeRules: ReadonlyMap<strin
   };
 
   /**
-   * Edge types: their `node` is checked by the fields that hand out the edges. That holds only while
-   * every edge comes from a field of the edge's type (so it is in no interface or union) and `node` is
-   * a plain property (no resolver, no rule of its own that would wrap it).
+   * Carriers: public types that only pass checked objects on, like a connection and its edges. Their
+   * fields that lead to checked objects are plain properties (no resolver, no rule of their own), so
+   * the field that hands out a carrier checks what it carries, and a page of a connection is walked
+   * once where the page enters the response, not by a resolver on each of its `edges`. That holds only
+   * while every carrier comes from a field of its type (so it is in no interface or union). A type
+   * becomes a carrier only once the carriers it holds are known, so no cycle of carriers forms.
    */
   const carried = new Map<string, Visit>();
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || roots.has(type.name) || checked.has(type.name) || inAbstractType.has(type.name)) continue;
-    const node = type.getFields().node;
-    const rule = typeRules.get(type.name);
-    const check = node && !node.resolve && rule?.kind === 'public' && !hasOwnRule(node) ? objectsOf(getNamedType(node.type)) : null;
-    if (check) carried.set(type.name, (edge, ctx, info) => eachItem(plainProperty(edge, 'node'), check, ctx, info));
+  const carriedFields = new Set<string>();
+  const needingCheck = (type: GraphQLOutputType) => {
+    const named = getNamedType(type);
+    return objectsOf(named) ?? carried.get(named.name) ?? null;
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || roots.has(type.name) || checked.has(type.name) || inAbstractType.has(type.name) || carried.has(type.name)) continue;
+      const passed = Object.values(type.getFields()).flatMap((field) => {
+        const visit = needingCheck(field.type);
+        return visit ? [{ field, visit }] : [];
+      });
+      const plain = ({ field }: (typeof passed)[number]) => !field.resolve && rules.get(`${type.name}.${field.name}`)?.kind === 'public';
+      if (passed.length === 0 || !passed.every(plain)) continue;
+      carried.set(type.name, (value, ctx, info) => {
+        let pending: Promise<unknown>[] | null = null;
+        for (const { field, visit } of passed) {
+          const done = eachItem(plainProperty(value, field.name), visit, ctx, info);
+          if (done instanceof Promise) (pending ??= []).push(done);
+        }
+        return pending ? Promise.all(pending) : undefined;
+      });
+      for (const { field } of passed) carriedFields.add(`${type.name}.${field.name}`);
+      grew = true;
+    }
   }
 
   return {
     covers: (typeName, rule) => checked.has(typeName) && sameRule(rule, checked.get(typeName)!),
     entryCheck: (typeName, fieldName, type) => {
-      if (fieldName === 'node' && carried.has(typeName)) return null; // checked where the edges were handed out
-      const named = getNamedType(type);
-      const visit = objectsOf(named) ?? carried.get(named.name);
-      return visit ? (value, ctx, info) => eachItem(value, visit, ctx, info) : null;
+      if (carriedFields.has(`${typeName}.${fieldName}`)) return null; // checked where its carrier was handed out
+      const visit = needingCheck(type);
+      if (!visit) return null;
+      return (value, ctx, info) => (value instanceof Promise ? new CheckedOnArrival(value, visit, ctx, info) : eachItem(value, visit, ctx, info));
     },
   };
-
-  function hasOwnRule(field: GraphQLField<unknown, unknown>): boolean {
-    return (field.astNode?.directives ?? []).some((d) => ['public', 'authenticated', 'requiresRole'].includes(d.name.value));
-  }
 }
 
 /** Visits one object of a field's value; returns nothing, or a promise of nothing when it had to wait. */
 type Visit = (item: object, ctx: Context, info: GraphQLResolveInfo) => unknown;
 
+/** The deadline is the field's to check (once per field, not per object): this runs for every object of a response. */
 function checkObject(typeName: string, rule: ObjectRule, value: unknown, ctx: Context): unknown {
-  if (Date.now() > ctx.deadline) throw pastDeadline();
   if (ctx.principal.kind === 'anonymous') throw notSignedIn();
   if (rule.kind === 'authenticated') return undefined;
   const scope = parentScopes[typeName]!(value as never);
@@ -151,4 +169,36 @@ function eachItem(value: unknown, visit: Visit, ctx: Context, info: GraphQLResol
   if (typeof value !== 'object') throw new Error('An object was expected where access is checked');
   const done = visit(value, ctx, info);
   return done instanceof Promise ? done.then(() => value) : value;
+}
+
+/**
+ * A field's pending value that is checked when it arrives. The executor calls `then` on it as on the
+ * resolver's promise, and the check runs inside that one callback: chaining the check on the promise
+ * instead would cost every async field a promise and a microtask more, and most fields that hand out
+ * objects are async (they wait for a DataLoader).
+ */
+class CheckedOnArrival implements PromiseLike<unknown> {
+  constructor(
+    private readonly pending: Promise<unknown>,
+    private readonly visit: Visit,
+    private readonly ctx: Context,
+    private readonly info: GraphQLResolveInfo,
+  ) {}
+
+  then<A = unknown, B = never>(onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return this.pending.then((value) => this.arrived(value, onFulfilled, onRejected), onRejected);
+  }
+
+  private arrived<A, B>(value: unknown, onFulfilled?: ((value: unknown) => A | PromiseLike<A>) | null, onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): A | B | PromiseLike<A | B> {
+    let checked: unknown;
+    try {
+      checked = eachItem(value, this.visit, this.ctx, this.info);
+    } catch (error) {
+      // The executor hears of a refusal through its own rejection handler, as of a resolver's error.
+      if (onRejected) return onRejected(error);
+      throw error;
+    }
+    if (checked instanceof Promise) return checked.then(() => (onFulfilled ? onFulfilled(value) : (value as A)), onRejected);
+    return onFulfilled ? onFulfilled(value) : (value as A);
+  }
 }

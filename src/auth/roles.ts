@@ -40,12 +40,16 @@ export const isOrganizationAdmin = (held: HeldRoles) => held.principal === 'user
 
 export function satisfies(held: HeldRoles, anyOf: readonly AccessRole[]): boolean {
   if (held.organization === null) return false;
-  return anyOf.some((required) => {
-    if (isOrganizationRole(required)) return ORGANIZATION_RANK[held.organization!] >= ORGANIZATION_RANK[required];
-    if (isOrganizationAdmin(held)) return true;
-    if (isProjectRole(required)) return held.project.some((role) => PROJECT_RANK[role] >= PROJECT_RANK[required]);
-    return held.workspace.some((role) => WORKSPACE_INCLUDES[role].includes(required));
-  });
+  // A loop, not anyOf.some(closure): this runs once per checked object.
+  for (const required of anyOf) if (holds(held, held.organization, required)) return true;
+  return false;
+}
+
+function holds(held: HeldRoles, organization: OrganizationRole, required: AccessRole): boolean {
+  if (isOrganizationRole(required)) return ORGANIZATION_RANK[organization] >= ORGANIZATION_RANK[required];
+  if (isOrganizationAdmin(held)) return true;
+  if (isProjectRole(required)) return held.project.some((role) => PROJECT_RANK[role] >= PROJECT_RANK[required]);
+  return held.workspace.some((role) => WORKSPACE_INCLUDES[role].includes(required));
 }
 
 /** Workspace roles whose rights span every project of the workspace, so they see every project. */

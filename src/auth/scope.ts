@@ -3,8 +3,8 @@ import type { ScopeLevel } from './roles.js';
 
 export interface Scope {
   organizationId: string;
-  workspaceId?: string | undefined;
-  projectId?: string | undefined;
+  workspaceId?: string | null | undefined;
+  projectId?: string | null | undefined;
 }
 
 export const levelOf = (scope: Scope): ScopeLevel =>
