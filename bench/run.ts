@@ -15,7 +15,7 @@
  *   BENCH_DRIFT_IDLE        seconds a drift reading waits after its two full GCs before reading RSS (default 20)
  *   BENCH_DRIFT_QUERY       scalar | nested (default scalar: 100k nested requests take far longer)
  *   BENCH_CPU_PROF          a directory: Orgraph processes write .cpuprofile files there (slows them down)
- *   BENCH_NODE_ARGS         more node flags for the Orgraph processes, e.g. "--trace-gc" or "--max-semi-space-size=64"
+ *   BENCH_NODE_ARGS         more node flags for the Orgraph processes (after those of `npm start`), e.g. "--trace-gc"
  *   TEST_DATABASE_URL       a Postgres role that may create databases; unset: no Postgres rows
  */
 import { execFileSync } from 'node:child_process';
@@ -40,6 +40,14 @@ function numberFrom(name: string, fallback: number, min: number, max: number): n
   return value;
 }
 
+/** The node flags `npm start` gives Orgraph (its heap settings), so that the bench runs what users run. */
+function startFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
+  const match = /^node((?: --[\w-]+(?:=\S+)?)*) --import tsx src\/main\.ts$/.exec(start);
+  if (!match) throw new Error(`package.json's start script is no longer "node <flags> --import tsx src/main.ts": ${start}`);
+  return match[1]!.split(' ').filter(Boolean);
+}
+
 const settings = {
   duration: numberFrom('BENCH_DURATION', 8, 1, 600),
   warmup: numberFrom('BENCH_WARMUP', 2, 0, 600),
@@ -50,7 +58,7 @@ const settings = {
   driftQuery: (process.env.BENCH_DRIFT_QUERY ?? 'scalar') as QueryName,
   driftIdle: numberFrom('BENCH_DRIFT_IDLE', 20, 0, 300),
   cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
-  nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+  nodeArgs: [...startFlags(), ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)],
   postgresUrl: process.env.TEST_DATABASE_URL || undefined,
 };
 if (settings.driftQuery !== 'scalar' && settings.driftQuery !== 'nested') throw new Error('BENCH_DRIFT_QUERY must be scalar or nested');
@@ -122,12 +130,12 @@ process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
 // ---------------------------------------------------------------- helpers
 
-/** The commit measured, and whether src/ or schema/ differ from it (read-only git commands; absent outside a checkout). */
+/** The commit measured, and whether the code it runs differs from it (read-only git commands; absent outside a checkout). */
 function revision(): string {
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const dirty = git('status', '--porcelain', '--', 'src', 'schema', 'migrations', 'package.json') !== '';
-    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/, schema/ or migrations/' : ''}`;
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/, schema/, migrations/ or package.json' : ''}`;
   } catch {
     return 'commit unknown';
   }
@@ -510,7 +518,7 @@ async function main() {
     `Orgraph benchmark, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${measured}: Node ${process.version}, ` +
       `${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
       `${settings.connections} connections, ${settings.duration} s per row after ${settings.warmup} s of warm-up; ` +
-      `@requiresRole rows: ${settings.abRounds} alternating rounds combined. Load generator and servers share the machine; ` +
+      `@requiresRole rows: ${settings.abRounds} alternating rounds combined; Orgraph processes run with node ${settings.nodeArgs.join(' ') || '(no flags)'}. Load generator and servers share the machine; ` +
       `1-min load average ${startLoad.toFixed(1)} at start, ${Math.min(...loadSamples).toFixed(1)} to ${Math.max(...loadSamples).toFixed(1)} during the rows ` +
       `(the benchmark itself accounts for about 2).`,
     '',
