@@ -127,6 +127,12 @@ function checkObject(typeName: string, rule: ObjectRule, value: unknown, ctx: Co
   if (ctx.principal.kind === 'anonymous') throw notSignedIn();
   if (rule.kind === 'authenticated') return undefined;
   const scope = parentScopes[typeName]!(value as never);
+  // The rule includes READER, which any role meets: at the organization level, allowed means holding
+  // a role there, one look-up where the full decision would build the roles held in the scope.
+  if (!scope.workspaceId && !scope.projectId) {
+    if (ctx.access.organizationRole(scope.organizationId) === null) throw forbidden();
+    return undefined;
+  }
   const held = ctx.access.rolesIn(scope);
   // No closure on the usual, synchronous path: this runs for every object of a response.
   if (held instanceof Promise) return held.then((known) => allowOrThrow(known, scope, rule));
