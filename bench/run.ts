@@ -52,8 +52,8 @@ const settings = {
   duration: numberFrom('BENCH_DURATION', 8, 1, 600),
   warmup: numberFrom('BENCH_WARMUP', 2, 0, 600),
   connections: numberFrom('BENCH_CONNECTIONS', 50, 1, 1000),
-  // Even by default: the server loaded second in a round measured slower in past runs (the first one's
-  // after-load work shares the cores), so an odd count favoured one side.
+  // Even by default, so that each server is loaded first as often as second: the first one's after-load
+  // work shares the cores with the second, and an odd count would give that place to one side more often.
   abRounds: numberFrom('BENCH_AB_ROUNDS', 4, 1, 10),
   driftRequests: numberFrom('BENCH_DRIFT_REQUESTS', 100_000, 0, 10_000_000),
   driftCheckpoint: numberFrom('BENCH_DRIFT_CHECKPOINT', 10_000, 1, 10_000_000),

@@ -40,7 +40,7 @@ export const isOrganizationAdmin = (held: HeldRoles) => held.principal === 'user
 
 export function satisfies(held: HeldRoles, anyOf: readonly AccessRole[]): boolean {
   if (held.organization === null) return false;
-  // A loop, not anyOf.some(closure): this runs once per checked object.
+  // A loop, not anyOf.some(closure): this runs for every guarded field and workspace-level object of a response.
   for (const required of anyOf) if (holds(held, held.organization, required)) return true;
   return false;
 }
