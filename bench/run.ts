@@ -167,6 +167,7 @@ function orgraphEnv(issuer: TestIssuer, database: Record<string, string>): Recor
     HOST: '127.0.0.1',
     PORT: '0',
     MIGRATE_ON_START: 'true',
+    RATE_LIMIT: 'off',
     AUTH_ISSUER: issuer.url,
     AUTH_AUDIENCE: issuer.audience,
     AUTH_JWKS_URI: issuer.jwksUri,

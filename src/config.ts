@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type RequestLimits } from './graphql/limits.js';
+import type { RateLimitSettings } from './http/rate-limit.js';
 
 const optionalText = z
   .string()
@@ -50,6 +51,15 @@ const environment = z
     LIMIT_DIRECTIVES: positiveInt(DEFAULT_LIMITS.maxDirectives),
     LIMIT_TOKENS: positiveInt(DEFAULT_LIMITS.maxTokens),
     LIMIT_COST: positiveInt(DEFAULT_LIMITS.maxCost),
+    LIMIT_INTROSPECTION_COST: positiveInt(DEFAULT_LIMITS.maxIntrospectionCost),
+    LIMIT_INPUT_DEPTH: positiveInt(DEFAULT_LIMITS.maxInputDepth),
+    RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+    RATE_LIMIT_REQUESTS_PER_MINUTE: positiveInt(1200),
+    RATE_LIMIT_COST_PER_MINUTE: positiveInt(2_000_000),
+    HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: positiveInt(30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt(5_000),
+    HTTP_IDLE_TIMEOUT_MS: positiveInt(60_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.AUTH_ISSUER) {
@@ -61,6 +71,16 @@ const environment = z
     }
     if (env.AUTH_ISSUER && !env.AUTH_AUDIENCE) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_AUDIENCE'], message: 'AUTH_AUDIENCE is required with AUTH_ISSUER' });
+    }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'HTTP_HEADERS_TIMEOUT_MS may not exceed HTTP_REQUEST_TIMEOUT_MS' });
+    }
+    if (env.RATE_LIMIT === 'on' && env.RATE_LIMIT_COST_PER_MINUTE < env.LIMIT_COST) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RATE_LIMIT_COST_PER_MINUTE'],
+        message: 'RATE_LIMIT_COST_PER_MINUTE must be at least LIMIT_COST, or no query of the largest allowed cost could ever run',
+      });
     }
     if (!env.AUTH_ISSUER && (env.AUTH_AUDIENCE || env.AUTH_JWKS_URI)) {
       ctx.addIssue({
@@ -89,6 +109,10 @@ export interface Config {
   /** Whether GET /graphql serves the GraphiQL page to browsers (off in production unless EXPLORER=on). */
   explorer: boolean;
   limits: RequestLimits;
+  /** Per-principal requests and query cost; null when RATE_LIMIT=off (benchmarks). */
+  rateLimits: RateLimitSettings | null;
+  /** Node's HTTP server timeouts: slow and idle clients are dropped rather than held. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; idleTimeoutMs: number };
   /** Each operation's deadline: fields not yet resolved fail after it, and a mutation's statements may not outlive it. */
   operationTimeoutMs: number;
   /** `compiled`: graphql-jit compiles each document once; `graphql-js`: the reference executor. */
@@ -130,6 +154,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDirectives: e.LIMIT_DIRECTIVES,
       maxTokens: e.LIMIT_TOKENS,
       maxCost: e.LIMIT_COST,
+      maxIntrospectionCost: e.LIMIT_INTROSPECTION_COST,
+      maxInputDepth: e.LIMIT_INPUT_DEPTH,
+    },
+    rateLimits:
+      e.RATE_LIMIT === 'on' ? { requestsPerMinute: e.RATE_LIMIT_REQUESTS_PER_MINUTE, costPerMinute: e.RATE_LIMIT_COST_PER_MINUTE } : null,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
     },
     port: e.PORT,
     host: e.HOST,

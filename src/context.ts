@@ -19,10 +19,16 @@ import { activeMachineClient } from './features/machine-clients/queries.js';
 import { membershipsOfUser, upsertUserFromToken, type Membership } from './features/users/queries.js';
 import type { AuditNote } from './graphql/run-mutation.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { rateKeyOf, type RateLimiter } from './http/rate-limit.js';
+import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
 export interface Context {
   requestId: string;
+  /** The server's log; lines about this request carry `requestId`. */
+  logger: Logger;
+  /** Whose rate-limit allowance this request spends (http/rate-limit.ts). */
+  rateKey: string;
   /** Epoch milliseconds after which the operation stops (see OPERATION_TIMEOUT_MS). */
   deadline: number;
   /** The database's per-statement limit (DB_STATEMENT_TIMEOUT_MS), which a transaction may only shorten. */
@@ -54,6 +60,9 @@ export interface ContextDeps {
   onUnavailable?: (error: unknown, requestId: string) => void;
   verify: TokenVerifier;
   claimsNamespace: string;
+  logger: Logger;
+  /** Absent when rate limits are off. */
+  rateLimiter?: RateLimiter | undefined;
   metrics: Metrics;
   operationTimeoutMs: number;
   statementTimeoutMs: number;
@@ -63,18 +72,27 @@ export function createContextBuilder(deps: ContextDeps) {
   const onBatch = (loader: string) => deps.metrics.dataloaderBatches.inc({ loader });
   return async (req: IncomingMessage): Promise<Context> => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
+    const address = req.socket.remoteAddress;
     const principal = await authenticate(deps, req.headersDistinct.authorization).catch((error: unknown) => {
-      if (error instanceof GraphQLError) throw error;
+      if (error instanceof GraphQLError) {
+        // A refused token spends its address's allowance, so guessing tokens is bounded too.
+        deps.rateLimiter?.takeRequest(rateKeyOf(ANONYMOUS, address));
+        throw error;
+      }
       // The database did not answer: say so cleanly (503, retryable) instead of leaking the driver's message.
       deps.onUnavailable?.(error, requestId);
       throw unavailable(requestId);
     });
+    const rateKey = rateKeyOf(principal, address);
+    deps.rateLimiter?.takeRequest(rateKey);
     const fresh = (as: Principal = principal) => ({
       access: createAccess(deps.db, as, onBatch),
       loaders: createLoaders(deps.db, as, onBatch),
     });
     return {
       requestId,
+      logger: deps.logger,
+      rateKey,
       deadline: Date.now() + deps.operationTimeoutMs,
       statementTimeoutMs: deps.statementTimeoutMs,
       principal,

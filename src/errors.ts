@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'BAD_USER_INPUT',
   'CONFLICT',
   'INTERNAL_SERVER_ERROR',
+  'RATE_LIMITED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -46,3 +47,10 @@ export const tooSlow = () => error('INTERNAL_SERVER_ERROR', 'The database took t
 
 /** The operation ran past its deadline: what was not resolved yet is not. */
 export const pastDeadline = () => error('INTERNAL_SERVER_ERROR', 'The operation ran past its deadline; try again or ask for less');
+
+/** The principal (or, anonymous, its address) spent its allowance; `retryAfterSeconds` until enough is back. */
+export const rateLimited = (what: string, retryAfterSeconds: number) =>
+  error('RATE_LIMITED', `Too many ${what}; retry in ${retryAfterSeconds} s`, {
+    retryAfter: retryAfterSeconds,
+    http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+  });

@@ -2,16 +2,37 @@
  * The per-request DataLoaders, built by the context for one principal. Reads
  * of related rows go through them, so no field costs a query per row.
  */
+import { and, isNull, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Principal } from './auth/principal.js';
+import type { ScopeLevel } from './auth/roles.js';
+import { isVisibleAt } from './auth/visibility.js';
 import type { Db } from './db/client.js';
-import type {
-  BuildRow,
-  PackageVersionRow,
-  ProcessOperationRow,
-  ProjectGrantRow,
-  ProjectResourceRow,
-  WorkspaceResourceRow,
-  WorkspaceRoleRow,
+import { isAnyOf } from './db/paging.js';
+import { selectRows } from './db/rows.js';
+import {
+  builds,
+  environments,
+  groups,
+  machineClients,
+  packages,
+  processInstances,
+  projects,
+  workspaces,
+  type BuildRow,
+  type EnvironmentRow,
+  type GroupRow,
+  type MachineClientRow,
+  type PackageRow,
+  type PackageVersionRow,
+  type ProcessInstanceRow,
+  type ProcessOperationRow,
+  type ProjectGrantRow,
+  type ProjectResourceRow,
+  type ProjectRow,
+  type WorkspaceResourceRow,
+  type WorkspaceRoleRow,
+  type WorkspaceRow,
 } from './db/schema.js';
 import { groupsByIds, groupsOfWorkspaces, membersOfGroups } from './features/groups/queries.js';
 import {
@@ -55,7 +76,34 @@ export function createLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
     groupsByParent(`project${kind}`, onBatch, (r: ProjectResourceRow) => r.projectId, (ids, tenants) => resourcesOfProjects(db, ids, tenants, kind));
   const workspaceResources = (kind: WorkspaceResourceRow['kind']) =>
     groupsByParent(`workspace${kind}`, onBatch, (r: WorkspaceResourceRow) => r.workspaceId, (ids, tenants) => resourcesOfWorkspaces(db, ids, tenants, kind));
+  /** Rows by id that the principal can see where they live (`at`, of `level`): an invisible row is no row. */
+  const visibleById = <R extends { id: string }>(name: string, table: PgTable, id: PgColumn, level: ScopeLevel, at: PgColumn, where?: SQL) =>
+    rowsById<R>(name, onBatch, async (ids) => {
+      const condition = and(isAnyOf(id, ids), isVisibleAt(principal, level, at), where);
+      return (await selectRows(db, table, sql`select * from ${table} where ${condition}`)) as R[];
+    });
   return {
+    visibleMachineClientById: visibleById<MachineClientRow>('visibleMachineClientById', machineClients, machineClients.id, 'organization', machineClients.organizationId),
+    visibleEnvironmentById: visibleById<EnvironmentRow>(
+      'visibleEnvironmentById',
+      environments,
+      environments.id,
+      'organization',
+      environments.organizationId,
+      isNull(environments.deletedAt),
+    ),
+    visiblePackageById: visibleById<PackageRow>('visiblePackageById', packages, packages.id, 'organization', packages.organizationId),
+    visibleWorkspaceById: visibleById<WorkspaceRow>('visibleWorkspaceById', workspaces, workspaces.id, 'workspace', workspaces.id),
+    visibleGroupById: visibleById<GroupRow>('visibleGroupById', groups, groups.id, 'workspace', groups.workspaceId),
+    visibleProjectById: visibleById<ProjectRow>('visibleProjectById', projects, projects.id, 'project', projects.id),
+    visibleBuildById: visibleById<BuildRow>('visibleBuildById', builds, builds.id, 'project', builds.projectId),
+    visibleProcessInstanceById: visibleById<ProcessInstanceRow>(
+      'visibleProcessInstanceById',
+      processInstances,
+      processInstances.id,
+      'project',
+      processInstances.projectId,
+    ),
     workspacesPage: pagesByParent('workspacesPage', onBatch, (ids, page) => visibleWorkspacesOfOrganizations(db, principal, ids, page)),
     workspaceById: rowsById('workspaceById', onBatch, (ids) => workspacesByIds(db, ids)),
     workspaceBySlug: rowsByKey(

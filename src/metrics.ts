@@ -45,6 +45,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    rateLimited: new Counter({
+      name: 'orgraph_rate_limited_total',
+      help: 'Requests refused with 429, by the allowance that ran out: requests or cost',
+      labelNames: ['bucket'] as const,
+      registers: [registry],
+    }),
     dataloaderBatches: new Counter({
       name: 'orgraph_dataloader_batches_total',
       help: 'DataLoader batches dispatched',

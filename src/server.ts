@@ -22,10 +22,12 @@ import { introspectionForPrincipalsPlugin } from './graphql/introspection-plugin
 import { limitRules } from './graphql/limits.js';
 import { loggingPlugin } from './graphql/logging-plugin.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { requestChecksPlugin } from './graphql/request-checks-plugin.js';
 import { responseStatusPlugin } from './graphql/response-status-plugin.js';
 import { buildSchema } from './graphql/schema.js';
-import { createExplorer } from './http/explorer.js';
+import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
+import { RateLimiter } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -74,19 +76,30 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     maxEntries: 10_000,
     onOutcome: (outcome) => metrics.tokenVerifications.inc({ outcome }),
   });
+  const rateLimiter = config.rateLimits && new RateLimiter(config.rateLimits, (bucket) => metrics.rateLimited.inc({ bucket }));
   const buildContext = createContextBuilder({
+    rateLimiter: rateLimiter ?? undefined,
     db: database.db,
     changes,
     principals: new GenerationCache(changes, config.cacheBytes > 0 ? PRINCIPALS_CACHED : 0),
     verify,
     claimsNamespace: config.auth.claimsNamespace,
+    logger,
     metrics,
     operationTimeoutMs: config.operationTimeoutMs,
     statementTimeoutMs: config.database.statementTimeoutMs,
     onUnavailable: (error, requestId) => logger.error({ err: error, requestId }, 'database unavailable while resolving the principal'),
   });
 
-  const httpServer = createServer();
+  const httpServer = createServer({
+    headersTimeout: config.http.headersTimeoutMs,
+    requestTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: config.http.keepAliveTimeoutMs,
+    // Node enforces the two timeouts above only when it checks its connections: often enough to honour them.
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(config.http.headersTimeoutMs / 4))),
+  });
+  // A socket with no traffic for this long is closed, whatever state its request is in (a half-open client).
+  httpServer.setTimeout(config.http.idleTimeoutMs, (socket) => socket.destroy());
   const schema = buildSchema();
   const apollo = new ApolloServer<Context>({
     ...(config.executor === 'compiled' ? { gateway: executorGateway(schema, compiledExecutor(schema)) } : { schema }),
@@ -109,6 +122,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       metricsPlugin(metrics),
       loggingPlugin(logger),
       responseStatusPlugin(),
+      requestChecksPlugin(config.limits, rateLimiter),
       responseCachePlugin(responses, metrics),
       ...(config.introspection === 'authenticated' ? [introspectionForPrincipalsPlugin()] : []),
     ],
@@ -119,7 +133,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://orgraph.invalid');
-    const stopTimer = metrics.httpDuration.startTimer({ route: url.pathname });
+    const stopTimer = metrics.httpDuration.startTimer({ route: routeLabel(url.pathname) });
     res.on('finish', () => stopTimer({ status: String(res.statusCode) }));
     route(req, res, url).catch((error: unknown) => {
       logger.error({ err: error, path: url.pathname }, 'request failed');
@@ -170,6 +184,14 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       await database.close();
     },
   };
+}
+
+const ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+
+/** A closed set of labels: a label valued from the request would let any caller add series without bound. */
+function routeLabel(path: string): string {
+  if (ROUTES.has(path)) return path;
+  return path.startsWith(EXPLORER_ASSETS) ? EXPLORER_ASSETS : 'other';
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {

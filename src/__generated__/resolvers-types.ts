@@ -331,6 +331,8 @@ export type User = Node & {
   /** The identity provider's subject, e.g. `auth0|123`. */
   subject: Scalars['String']['output'];
   email?: Maybe<Scalars['String']['output']>;
+  /** Whether the identity provider verified `email`; only a verified email adds the user to an organization by email. */
+  emailVerified: Scalars['Boolean']['output'];
   name?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1752,6 +1754,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;

@@ -11,7 +11,7 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { Context } from '../context.js';
 import { forbidden, notFound, notSignedIn, pastDeadline } from '../errors.js';
-import { runMutation } from '../graphql/run-mutation.js';
+import { runMutation, unseenScope } from '../graphql/run-mutation.js';
 import { readAccessRules, type AccessRule, type PrincipalKindRule } from './access-rules.js';
 import { objectChecks, type EntryCheck } from './object-checks.js';
 import { decide, type HeldRoles } from './roles.js';
@@ -107,7 +107,7 @@ function guardMutation(rule: AccessRule, operation: string, resolve: Resolver): 
     const target = rule.kind === 'role' && rule.scopePath ? typeNameOf(rule.scopePath) : 'Organization';
     if (rule.kind === 'role' && rule.scopePath) {
       scope = await scopeOfId(ctx, argumentAt(args, rule.scopePath), rule.scopePath.at(-1)!);
-      if (!scope) throw notFound(target);
+      if (!scope) throw unseenScope(ctx, operation, target);
     }
     return runMutation(ctx, { operation, scope, target, rule: rule.kind === 'role' ? rule : null }, async () =>
       resolve(parent, args, ctx, info),

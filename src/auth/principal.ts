@@ -31,3 +31,22 @@ export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 export type MachinePrincipal = Extract<Principal, { kind: 'machine' }>;
 
 export const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous' });
+
+/**
+ * Everything an access decision reads from a principal, as one string: two
+ * principals share a key only when no rule can tell them apart (an `org_id`
+ * narrowed to nothing is not the unnarrowed token of the same user). Caches
+ * that keep answers per principal key them with it.
+ */
+export function principalKey(principal: Principal): string {
+  switch (principal.kind) {
+    case 'anonymous':
+      return '["anonymous"]';
+    case 'user': {
+      const roles = [...principal.organizationRoles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return JSON.stringify(['user', principal.userId, principal.organizationExternalId, roles]);
+    }
+    case 'machine':
+      return JSON.stringify(['machine', principal.machineClientId, principal.organizationId, principal.role]);
+  }
+}

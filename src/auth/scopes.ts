@@ -50,32 +50,29 @@ export const parentScopes: Record<string, (parent: never) => Scope> = {
   ),
 };
 
-const rowOf = {
-  MachineClient: (ctx: Context, id: string) => ctx.loaders.machineClientById.load(id),
-  Environment: (ctx: Context, id: string) => ctx.loaders.environmentById.load(id),
-  Package: (ctx: Context, id: string) => ctx.loaders.packageById.load(id),
-  Workspace: async (ctx: Context, id: string) => {
-    const row = await ctx.loaders.workspaceById.load(id);
-    return row && { organizationId: row.organizationId, workspaceId: row.id };
-  },
-  Project: async (ctx: Context, id: string) => {
-    const row = await ctx.loaders.projectById.load(id);
-    return row && { organizationId: row.organizationId, workspaceId: row.workspaceId, projectId: row.id };
-  },
-  Group: (ctx: Context, id: string) => ctx.loaders.groupById.load(id),
-  Build: (ctx: Context, id: string) => ctx.loaders.buildById.load(id),
-  ProcessInstance: (ctx: Context, id: string) => ctx.loaders.processInstanceById.load(id),
-} satisfies Record<string, (ctx: Context, id: string) => Promise<Placed | null>>;
+/** Each type's objects by id, those the principal can see only (visibility.ts): an invisible object is no object. */
+export const visibleRowOf = {
+  MachineClient: (ctx: Context, id: string) => ctx.loaders.visibleMachineClientById.load(id),
+  Environment: (ctx: Context, id: string) => ctx.loaders.visibleEnvironmentById.load(id),
+  Package: (ctx: Context, id: string) => ctx.loaders.visiblePackageById.load(id),
+  Workspace: (ctx: Context, id: string) => ctx.loaders.visibleWorkspaceById.load(id),
+  Project: (ctx: Context, id: string) => ctx.loaders.visibleProjectById.load(id),
+  Group: (ctx: Context, id: string) => ctx.loaders.visibleGroupById.load(id),
+  Build: (ctx: Context, id: string) => ctx.loaders.visibleBuildById.load(id),
+  ProcessInstance: (ctx: Context, id: string) => ctx.loaders.visibleProcessInstanceById.load(id),
+} satisfies Record<string, (ctx: Context, id: string) => Promise<object | null>>;
 
 /**
- * The scope of the object a global ID names, or null when no such object
- * exists (the caller answers NOT_FOUND, as for an object it may not see).
+ * The scope of the object a global ID names, or null when the principal
+ * cannot see it or it does not exist: the caller answers NOT_FOUND to both,
+ * after the same work (one look-up through the principal's visibility, none
+ * for an organization, whose visibility comes with the principal).
  */
 export async function scopeOfId(ctx: Context, globalId: unknown, field: string): Promise<Scope | null> {
   const parsed = typeof globalId === 'string' ? parseGlobalId(globalId) : null;
   if (!parsed) throw badInput(`${field} is not a valid ID`, field);
-  if (parsed.type === 'Organization') return { organizationId: parsed.id };
-  if (!(parsed.type in rowOf)) throw badInput(`${field} must name an object inside an organization, not a ${parsed.type}`, field);
-  const row = await rowOf[parsed.type as keyof typeof rowOf](ctx, parsed.id);
-  return row && placed(row);
+  if (parsed.type === 'Organization') return ctx.access.organizationRole(parsed.id) === null ? null : { organizationId: parsed.id };
+  if (!(parsed.type in visibleRowOf)) throw badInput(`${field} must name an object inside an organization, not a ${parsed.type}`, field);
+  const row = await visibleRowOf[parsed.type as keyof typeof visibleRowOf](ctx, parsed.id);
+  return row && parentScopes[parsed.type]!(row as never);
 }

@@ -8,6 +8,8 @@
  * with control characters make the token unusable, profile fields with them
  * are dropped, and an `org_id` that is present but malformed narrows the
  * principal to nothing rather than being ignored (which would widen it).
+ * An email counts as the user's only when the issuer says it verified it
+ * (`email_verified: true`); anyone can sign up with someone else's address.
  */
 import type { JWTPayload } from 'jose';
 
@@ -15,7 +17,7 @@ import type { JWTPayload } from 'jose';
 export const NARROWED_TO_NOTHING = '';
 
 export type TokenIdentity =
-  | { kind: 'user'; subject: string; email: string | null; name: string | null; orgId: string | null }
+  | { kind: 'user'; subject: string; email: string | null; emailVerified: boolean; name: string | null; orgId: string | null }
   | { kind: 'machine'; clientId: string; orgId: string | null };
 
 export function identify(claims: JWTPayload, namespace: string): TokenIdentity | null {
@@ -31,12 +33,13 @@ export function identify(claims: JWTPayload, namespace: string): TokenIdentity |
     return { kind: 'machine', clientId: azp, orgId };
   }
   if (sub === null) return null;
-  return { kind: 'user', subject: sub, email: profileText(claim('email')), name: profileText(claim('name')), orgId };
+  const email = profileText(claim('email'));
+  return { kind: 'user', subject: sub, email, emailVerified: email !== null && claim('email_verified') === true, name: profileText(claim('name')), orgId };
 }
 
-/** 1 to 255 characters without control characters, or null. */
+/** 1 to 255 characters without control characters or lone surrogates (which Postgres would store as U+FFFD, merging identities), or null. */
 function identifier(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 && value.length <= 255 && !/\p{Cc}/u.test(value) ? value : null;
+  return typeof value === 'string' && value.length > 0 && value.length <= 255 && !/\p{Cc}/u.test(value) && value.isWellFormed() ? value : null;
 }
 
 const profileText = identifier;

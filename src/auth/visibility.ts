@@ -4,9 +4,10 @@
  * fetched (pages and counts stay right, and nothing leaks across tenants).
  */
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import { groupMembers, organizationMembers, organizations, projectGrants, projects, workspaceRoles, workspaces } from '../db/schema.js';
 import type { Principal } from './principal.js';
-import { WORKSPACE_WIDE_ROLES } from './roles.js';
+import { WORKSPACE_WIDE_ROLES, type ScopeLevel } from './roles.js';
 
 /** A predicate over `organizations` rows: true where the principal may see the organization. */
 export function organizationIsVisible(principal: Principal): SQL {
@@ -69,4 +70,21 @@ export function projectIsVisible(principal: Principal): SQL {
       or ${projects.workspaceId} in ${workspacesWithRole(principal.userId, WORKSPACE_WIDE_ROLES)}
       or ${projects.id} in ${granted})`,
   )!;
+}
+
+/**
+ * `column` holds the id of an organization, workspace or project (by
+ * `level`) that the principal can see. Looking an object up through this
+ * costs the same whether it is invisible or does not exist: one statement,
+ * no row, so neither the answer nor its cost tells them apart.
+ */
+export function isVisibleAt(principal: Principal, level: ScopeLevel, column: PgColumn): SQL {
+  switch (level) {
+    case 'organization':
+      return inArray(column, sql`(select ${organizations.id} from ${organizations} where ${organizationIsVisible(principal)})`);
+    case 'workspace':
+      return inArray(column, sql`(select ${workspaces.id} from ${workspaces} where ${workspaceIsVisible(principal)})`);
+    case 'project':
+      return inArray(column, sql`(select ${projects.id} from ${projects} where ${projectIsVisible(principal)})`);
+  }
 }

@@ -10,23 +10,12 @@
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
-import type { Principal } from '../auth/principal.js';
+import { principalKey } from '../auth/principal.js';
 import type { Context } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import type { GenerationCache } from './generation-cache.js';
 
 export type ResponseCache = GenerationCache<FormattedExecutionResult>;
-
-export function principalKey(principal: Principal): string {
-  switch (principal.kind) {
-    case 'anonymous':
-      return 'anonymous';
-    case 'user':
-      return `user ${principal.userId} ${principal.organizationExternalId ?? ''}`;
-    case 'machine':
-      return `machine ${principal.machineClientId}`;
-  }
-}
 
 export function responseCachePlugin(cache: ResponseCache, metrics: Metrics): ApolloServerPlugin<Context> {
   return {

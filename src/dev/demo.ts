@@ -22,8 +22,8 @@ export async function seedDemo(db: Db): Promise<void> {
     for (const { role, ...profile } of DEMO_USERS) {
       const [user] = await tx
         .insert(users)
-        .values(profile)
-        .onConflictDoUpdate({ target: users.subject, set: { email: profile.email } })
+        .values({ ...profile, emailVerified: true })
+        .onConflictDoUpdate({ target: users.subject, set: { email: profile.email, emailVerified: true } })
         .returning();
       await tx.insert(organizationMembers).values({ organizationId: org.id, userId: user!.id, role });
     }
@@ -35,7 +35,7 @@ export async function demoTokens(issuer: DevIssuer): Promise<{ label: string; to
   const people = await Promise.all(
     DEMO_USERS.map(async (u) => ({
       label: `${u.name} <${u.email}>`,
-      token: await issuer.sign({ sub: u.subject, email: u.email, name: u.name }),
+      token: await issuer.sign({ sub: u.subject, email: u.email, email_verified: true, name: u.name }),
     })),
   );
   const machine = {

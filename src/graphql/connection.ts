@@ -67,6 +67,8 @@ function encodeCursor(key: unknown): string {
 }
 
 function decodeCursor<K>(cursor: string, isKey: (value: unknown) => value is K): K {
+  // One spelling per cursor, as for IDs: the decoder alone would skip stray characters.
+  if (cursor.length > 500 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw badInput('after is not a cursor of this list', 'after');
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (isKey(value)) return value;
@@ -79,21 +81,34 @@ function decodeCursor<K>(cursor: string, isKey: (value: unknown) => value is K):
 /** A row's position in its list: the values of the list's ORDER BY columns. */
 export type SortKey = readonly (string | number)[];
 
-/** Cursor key for lists ordered by (created_at, id). */
+/**
+ * Cursor key for lists ordered by (created_at, id). A key is checked as
+ * strictly as Postgres will read it: a date that JavaScript would roll over
+ * (February 31st becomes March 2nd) or that Postgres has no year for is not
+ * a cursor any page handed out.
+ */
 export type TimeKey = [string, string];
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ISO_TIME = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const isTimestamp = (v: unknown): v is string => {
+  if (typeof v !== 'string') return false;
+  const year = ISO_TIME.exec(v)?.[1];
+  const time = Date.parse(v);
+  return year !== undefined && Number(year) >= 1 && !Number.isNaN(time) && new Date(time).toISOString() === v;
+};
 export const isTimeKey = (v: unknown): v is TimeKey =>
+  Array.isArray(v) && v.length === 2 && isTimestamp(v[0]) && typeof v[1] === 'string' && UUID.test(v[1]);
+
+/** Cursor key for lists ordered by a sequence number (an `integer` column), then id (e.g. generations). */
+export type NumberKey = [number, string];
+const INT4_MIN = -(2 ** 31);
+const INT4_MAX = 2 ** 31 - 1;
+export const isNumberKey = (v: unknown): v is NumberKey =>
   Array.isArray(v) &&
   v.length === 2 &&
-  typeof v[0] === 'string' &&
-  ISO_TIME.test(v[0]) &&
-  !Number.isNaN(Date.parse(v[0])) &&
+  Number.isInteger(v[0]) &&
+  v[0] >= INT4_MIN &&
+  v[0] <= INT4_MAX &&
   typeof v[1] === 'string' &&
   UUID.test(v[1]);
-
-/** Cursor key for lists ordered by a sequence number, then id (e.g. generations). */
-export type NumberKey = [number, string];
-export const isNumberKey = (v: unknown): v is NumberKey =>
-  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string' && UUID.test(v[1]);
 
 export const timeKeyOf = (row: { createdAt: Date; id: string }): TimeKey => [row.createdAt.toISOString(), row.id];

@@ -1,17 +1,28 @@
 /**
  * Errors leave the server with a code from the contract and nothing else:
  * an error that is not one of ours (a bug, a database failure) is masked, so
- * no stack, SQL text or secret reaches a client.
+ * no stack, SQL text or secret reaches a client, whether it happened in a
+ * resolver (with a path) or around the operation (without one).
  */
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError } from 'graphql';
 
-/** A resolver error that is not one of our contract errors: a bug or a failing dependency. */
+/** An error that is not one of our contract errors nor a request error of Apollo's: a bug or a failing dependency. */
 export function isMasked(error: unknown): boolean {
   const original = unwrapResolverError(error);
   const isOurs = original instanceof GraphQLError && original.originalError === undefined;
-  return error instanceof GraphQLError && error.path !== undefined && !isOurs;
+  if (!(error instanceof GraphQLError)) return true;
+  if (error.path !== undefined) return !isOurs;
+  // Around the operation, Apollo's own refusals (parse, validation, variables...) carry their code.
+  return !isOurs && (error.extensions.code === undefined || error.extensions.code === 'INTERNAL_SERVER_ERROR');
+}
+
+/** Apollo answers some malformed requests (a persisted query whose hash does not match) with a 4xx status and no code. */
+function isCodelessClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /**
@@ -26,11 +37,12 @@ export function createFormatError({ hideSuggestions }: { hideSuggestions: boolea
 }
 
 function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  if (isCodelessClientError(error)) return { ...formatted, extensions: { code: 'BAD_REQUEST' } };
   if (isMasked(error)) {
     return {
       message: 'Internal server error',
-      locations: formatted.locations,
-      path: formatted.path,
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      ...(formatted.path ? { path: formatted.path } : {}),
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   }

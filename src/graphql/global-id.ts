@@ -1,7 +1,10 @@
 /**
  * Opaque global IDs: base64url of `Type:uuid`. Clients must not parse them;
  * the server checks both halves, so a malformed ID or an ID of the wrong type
- * is a clear BAD_USER_INPUT rather than a database error.
+ * is a clear BAD_USER_INPUT rather than a database error. Each object has
+ * exactly one spelling: the decoder accepts only the canonical encoding
+ * (Node's base64url decoder alone would skip stray characters), so what the
+ * audit log records as a target is always the ID the server hands out.
  */
 import { badInput } from '../errors.js';
 
@@ -26,9 +29,11 @@ export function toGlobalId(type: NodeType, id: string): string {
 }
 
 export function parseGlobalId(value: string): { type: NodeType; id: string } | null {
-  if (value.length > 200) return null;
+  if (value.length > 200 || !/^[A-Za-z0-9_-]+$/.test(value)) return null;
   const [type, id, ...rest] = Buffer.from(value, 'base64url').toString('utf8').split(':');
   if (rest.length > 0 || !id || !UUID.test(id) || !(NODE_TYPES as readonly string[]).includes(type ?? '')) return null;
+  // Trailing bits that base64url drops, or any other second spelling, re-encode differently.
+  if (toGlobalId(type as NodeType, id) !== value) return null;
   return { type: type as NodeType, id };
 }
 

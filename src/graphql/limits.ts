@@ -1,27 +1,16 @@
 /**
- * Request limits, enforced while a document is validated, before anything
- * executes: depth, aliases, directives and cost. (The token count is bounded
- * by the parser itself, see `parseOptions` in server.ts.) Each error states
- * the limit, so a client knows what to change.
+ * Request limits that depend on the document alone, enforced while it is
+ * validated, before anything executes: depth, aliases, directives, and no
+ * subscriptions. (The token count is bounded by the parser itself, see
+ * `parseOptions` in server.ts; cost depends on the variables too, see
+ * cost.ts.) Each error states the limit, so a client knows what to change.
+ *
+ * Every figure is computed in time linear in the document: a fragment's
+ * figures are computed once and combined wherever it is spread, never
+ * re-expanded per path, so fragments that spread each other twice over
+ * thirty levels cost thirty fragments' work, not 2^30.
  */
-import {
-  GraphQLError,
-  Kind,
-  getNamedType,
-  isInterfaceType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  type ASTVisitor,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLField,
-  type GraphQLNamedType,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
-} from 'graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection.js';
+import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationRule } from 'graphql';
 
 export interface RequestLimits {
   maxDepth: number;
@@ -30,113 +19,134 @@ export interface RequestLimits {
   maxTokens: number;
   /** Fields cost 1; a list multiplies what is under it by its page size (`first`, or the default). */
   maxCost: number;
+  /** The same for introspection, where a list multiplies by the schema's own sizes (see cost.ts). */
+  maxIntrospectionCost: number;
+  /** Deepest nesting of objects and lists in an input value (a JSON document, a variable). */
+  maxInputDepth: number;
 }
 
-export const DEFAULT_LIMITS: RequestLimits = { maxDepth: 12, maxAliases: 15, maxDirectives: 10, maxTokens: 2000, maxCost: 50_000 };
+export const DEFAULT_LIMITS: RequestLimits = {
+  maxDepth: 12,
+  maxAliases: 15,
+  maxDirectives: 10,
+  maxTokens: 2000,
+  maxCost: 50_000,
+  maxIntrospectionCost: 200_000,
+  maxInputDepth: 64,
+};
 
-const limitError = (message: string) => new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+export const limitError = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
 
-export function limitRules(limits: RequestLimits): ValidationRule[] {
-  return [depthRule(limits.maxDepth), countRule('aliases', limits.maxAliases, countAliases), directivesRule(limits.maxDirectives), costRule(limits.maxCost)];
-}
+/** Figures past this are all "too many": sums stop growing, so no figure overflows however a document multiplies. */
+export const FIGURE_CAP = 1e15;
+export const capped = (n: number) => Math.min(n, FIGURE_CAP);
+export const shown = (n: number) => (n >= FIGURE_CAP ? `over ${FIGURE_CAP}` : String(n));
 
-/**
- * Selection sets of an operation with fragments spread in place; fragment
- * cycles are cut (another rule reports them). `visit` returns the state its
- * field's children see, or false to skip them.
- */
-function walk<S>(
-  context: ValidationContext,
-  set: SelectionSetNode,
-  visit: (field: FieldNode, depth: number, state: S) => S | false,
-  state: S,
-  depth = 1,
-  seen = new Set<string>(),
-) {
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      const next = visit(selection, depth, state);
-      if (next !== false && selection.selectionSet) walk(context, selection.selectionSet, visit, next, depth + 1, seen);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      walk(context, selection.selectionSet, visit, state, depth, seen);
-    } else {
-      const name = selection.name.value;
-      const fragment: FragmentDefinitionNode | null | undefined = context.getFragment(name);
-      if (!fragment || seen.has(name)) continue;
-      walk(context, fragment.selectionSet, visit, state, depth, new Set([...seen, name]));
-    }
-  }
-}
-
-const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+export const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
 /** Introspection fields that return lists of schema elements: what a circular introspection query repeats. */
-const INTROSPECTION_LISTS = new Set(['types', 'fields', 'inputFields', 'interfaces', 'possibleTypes', 'enumValues', 'args', 'directives']);
+export const INTROSPECTION_LISTS = new Set(['types', 'fields', 'inputFields', 'interfaces', 'possibleTypes', 'enumValues', 'args', 'directives']);
 const MAX_INTROSPECTION_DEPTH = 20;
 const MAX_INTROSPECTION_LIST_HOPS = 3;
 
+export function limitRules(limits: RequestLimits): ValidationRule[] {
+  return [shapeRule(limits), directivesRule(limits.maxDirectives), noSubscriptionsRule];
+}
+
+/** What a selection set amounts to, its fragments expanded: the same figures wherever it is spread. */
+interface Figures {
+  /** Deepest data field, 1 for a field of this set; `__typename` and introspection do not count. */
+  depth: number;
+  /** Aliases, `__typename` ones included (they are as cheap to send as they are to repeat). */
+  aliases: number;
+  /** Inside introspection: deepest field, and most lists of schema elements crossed on one path. */
+  introspectionDepth: number;
+  introspectionHops: number;
+}
+
+const NOTHING: Figures = { depth: 0, aliases: 0, introspectionDepth: 0, introspectionHops: 0 };
+
 /**
- * Depth, counted on the data graph. Introspection is judged on its own terms:
- * tools' standard query nests `ofType` deeply but crosses at most three list
- * fields on any path (types > fields > args); a circular query (fields > type >
- * fields > ...) crosses more, and is refused.
+ * Depth is counted on the data graph. Introspection is judged on its own
+ * terms: tools' standard query nests `ofType` deeply but crosses at most three
+ * list fields on any path (types > fields > args); a circular query (fields >
+ * type > fields > ...) crosses more, and is refused.
  */
-function depthRule(max: number): ValidationRule {
-  return (context): ASTVisitor => ({
-    OperationDefinition(operation) {
-      let deepest = 0;
-      walk(
-        context,
-        operation.selectionSet,
-        (field, depth) => {
-          if (INTROSPECTION_ROOTS.has(field.name.value)) {
-            checkIntrospection(context, field);
-            return false;
-          }
-          if (!field.name.value.startsWith('__')) deepest = Math.max(deepest, depth);
-          return true;
-        },
-        true,
-      );
-      if (deepest > max) context.reportError(limitError(`Query depth ${deepest} exceeds the limit of ${max}`));
-    },
-  });
+function shapeRule(limits: RequestLimits): ValidationRule {
+  return (context): ASTVisitor => {
+    const figures = new SelectionFigures((name) => context.getFragment(name));
+    return {
+      OperationDefinition(operation) {
+        const found = figures.of(operation.selectionSet, false);
+        if (found.depth > limits.maxDepth) context.reportError(limitError(`Query depth ${shown(found.depth)} exceeds the limit of ${limits.maxDepth}`));
+        if (found.aliases > limits.maxAliases) {
+          context.reportError(limitError(`The operation uses ${shown(found.aliases)} aliases; the limit is ${limits.maxAliases}`));
+        }
+        if (found.introspectionDepth > MAX_INTROSPECTION_DEPTH) {
+          context.reportError(limitError(`Introspection depth ${shown(found.introspectionDepth)} exceeds the limit of ${MAX_INTROSPECTION_DEPTH}`));
+        }
+        if (found.introspectionHops > MAX_INTROSPECTION_LIST_HOPS) {
+          context.reportError(
+            limitError(`Introspection nests ${shown(found.introspectionHops)} lists of schema elements (query depth); the limit is ${MAX_INTROSPECTION_LIST_HOPS}`),
+          );
+        }
+      },
+    };
+  };
 }
 
-function checkIntrospection(context: ValidationContext, root: FieldNode) {
-  let deepest = 0;
-  let hops = 0;
-  if (!root.selectionSet) return;
-  walk(
-    context,
-    root.selectionSet,
-    (field, depth, listHops: number) => {
-      const next = listHops + (INTROSPECTION_LISTS.has(field.name.value) ? 1 : 0);
-      deepest = Math.max(deepest, depth);
-      hops = Math.max(hops, next);
-      return next;
-    },
-    0,
-  );
-  if (deepest > MAX_INTROSPECTION_DEPTH) {
-    context.reportError(limitError(`Introspection depth ${deepest} exceeds the limit of ${MAX_INTROSPECTION_DEPTH}`));
-  }
-  if (hops > MAX_INTROSPECTION_LIST_HOPS) {
-    context.reportError(limitError(`Introspection nests ${hops} lists of schema elements (query depth); the limit is ${MAX_INTROSPECTION_LIST_HOPS}`));
-  }
-}
+/** Figures of selection sets, each named fragment's computed once per mode (data or introspection). */
+class SelectionFigures {
+  private readonly known = new Map<string, Figures>();
 
-function countAliases(context: ValidationContext, set: SelectionSetNode): number {
-  let n = 0;
-  walk(
-    context,
-    set,
-    (field) => {
-      if (field.alias) n++; // __typename aliases count too: they are as cheap to send as they are to repeat
-      return true;
-    },
-    true,
-  );
-  return n;
+  constructor(private readonly fragment: (name: string) => FragmentDefinitionNode | null | undefined) {}
+
+  of(set: SelectionSetNode, inIntrospection: boolean): Figures {
+    let depth = 0;
+    let aliases = 0;
+    let introspectionDepth = 0;
+    let introspectionHops = 0;
+    for (const selection of set.selections) {
+      if (selection.kind !== Kind.FIELD) {
+        const inner =
+          selection.kind === Kind.INLINE_FRAGMENT ? this.of(selection.selectionSet, inIntrospection) : this.ofFragment(selection.name.value, inIntrospection);
+        depth = Math.max(depth, inner.depth);
+        aliases = capped(aliases + inner.aliases);
+        introspectionDepth = Math.max(introspectionDepth, inner.introspectionDepth);
+        introspectionHops = Math.max(introspectionHops, inner.introspectionHops);
+        continue;
+      }
+      const name = selection.name.value;
+      const entersIntrospection = !inIntrospection && INTROSPECTION_ROOTS.has(name);
+      const children = selection.selectionSet ? this.of(selection.selectionSet, inIntrospection || entersIntrospection) : NOTHING;
+      aliases = capped(aliases + (selection.alias ? 1 : 0) + children.aliases);
+      if (entersIntrospection) {
+        // The root itself is not counted: its children are introspection's first level.
+        introspectionDepth = Math.max(introspectionDepth, children.depth);
+        introspectionHops = Math.max(introspectionHops, children.introspectionHops);
+      } else if (inIntrospection) {
+        depth = Math.max(depth, capped(1 + children.depth));
+        introspectionHops = Math.max(introspectionHops, capped((INTROSPECTION_LISTS.has(name) ? 1 : 0) + children.introspectionHops));
+      } else {
+        if (!name.startsWith('__')) depth = Math.max(depth, capped(1 + children.depth));
+        introspectionDepth = Math.max(introspectionDepth, children.introspectionDepth);
+        introspectionHops = Math.max(introspectionHops, children.introspectionHops);
+      }
+    }
+    return { depth, aliases, introspectionDepth, introspectionHops };
+  }
+
+  private ofFragment(name: string, inIntrospection: boolean): Figures {
+    const key = `${inIntrospection ? 'i' : 'd'}:${name}`;
+    const known = this.known.get(key);
+    if (known) return known;
+    const definition = this.fragment(name);
+    // A cycle (another rule reports it) or an unknown fragment adds nothing; marked before descending.
+    this.known.set(key, NOTHING);
+    const figures = definition ? this.of(definition.selectionSet, inIntrospection) : NOTHING;
+    this.known.set(key, figures);
+    return figures;
+  }
 }
 
 /** Every directive in the document: on operations, fields, fragments and spreads alike. */
@@ -156,68 +166,11 @@ function directivesRule(max: number): ValidationRule {
   };
 }
 
-function countRule(what: string, max: number, count: (context: ValidationContext, set: SelectionSetNode) => number): ValidationRule {
-  return (context): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const n = count(context, operation.selectionSet);
-      if (n > max) context.reportError(limitError(`The operation uses ${n} ${what}; the limit is ${max}`));
-    },
-  });
-}
-
-/**
- * Cost: every field costs 1, times the page sizes of the lists above it, so
- * `organizations(first: 100) { edges { node { members(first: 100) ... } } }`
- * costs in the tens of thousands. Fragments are counted where they are spread.
- */
-function costRule(max: number): ValidationRule {
-  return (context): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const root = operation.operation === 'mutation' ? context.getSchema().getMutationType() : context.getSchema().getQueryType();
-      if (!root) return;
-      const total = costOf(context, operation.selectionSet, root, 1, new Set());
-      if (total > max) context.reportError(limitError(`Query cost ${total} exceeds the limit of ${max}`));
-    },
-  });
-}
-
-function costOf(context: ValidationContext, set: SelectionSetNode, parent: GraphQLNamedType, multiplier: number, seen: Set<string>): number {
-  let total = 0;
-  for (const selection of set.selections) {
-    if (selection.kind === Kind.FIELD) {
-      total += multiplier;
-      if (INTROSPECTION_ROOTS.has(selection.name.value)) continue; // bounded by its own rule (depthRule)
-      const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
-      if (selection.selectionSet && definition) {
-        const childMultiplier = multiplier * fanOut(definition, selection);
-        total += costOf(context, selection.selectionSet, getNamedType(definition.type), childMultiplier, seen);
-      }
-    } else {
-      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : context.getFragment(selection.name.value);
-      if (!fragment || (selection.kind === Kind.FRAGMENT_SPREAD && seen.has(selection.name.value))) continue;
-      const condition = fragment.typeCondition ? context.getSchema().getType(fragment.typeCondition.name.value) : parent;
-      const nextSeen = selection.kind === Kind.FRAGMENT_SPREAD ? new Set([...seen, selection.name.value]) : seen;
-      total += costOf(context, fragment.selectionSet, condition ?? parent, multiplier, nextSeen);
+/** The schema has no Subscription type; graphql-js 16 would only find out while executing. */
+const noSubscriptionsRule: ValidationRule = (context) => ({
+  OperationDefinition(operation) {
+    if (operation.operation === 'subscription') {
+      context.reportError(limitError('Subscriptions are not served: send queries and mutations only'));
     }
-  }
-  return total;
-}
-
-/**
- * How many children a field may yield: a page (its `first`, or the default
- * page size) for paged fields; 1 for a connection's `edges`, already counted
- * by the connection; the default page size for other lists.
- */
-function fanOut(definition: GraphQLField<unknown, unknown>, field: FieldNode): number {
-  if (definition.args.some((a) => a.name === 'first')) return pageSizeOf(field);
-  const type = isNonNullType(definition.type) ? definition.type.ofType : definition.type;
-  if (!isListType(type)) return 1;
-  return definition.name === 'edges' ? 1 : DEFAULT_PAGE_SIZE;
-}
-
-function pageSizeOf(field: FieldNode): number {
-  const first = field.arguments?.find((a) => a.name.value === 'first');
-  if (first?.value.kind === Kind.INT) return Math.max(1, Number(first.value.value));
-  // A variable's value is unknown while validating: assume the largest page.
-  return first ? MAX_PAGE_SIZE : DEFAULT_PAGE_SIZE;
-}
+  },
+});

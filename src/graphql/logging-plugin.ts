@@ -5,11 +5,11 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
 import { isMasked } from './format-error.js';
 
-export function loggingPlugin(logger: Logger): ApolloServerPlugin<Context> {
+/** Needs only the request id of the context, so any server with one can use it. */
+export function loggingPlugin<C extends { requestId: string }>(logger: Logger): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       return {

@@ -5,11 +5,18 @@
  * mutation leaves no change and no audit row. Deadlocks and serialization
  * failures are retried a bounded number of times; since everything is in the
  * one transaction, a retry cannot duplicate a side effect.
+ *
+ * Before any of that, the roles already loaded decide: a principal that
+ * cannot see the scope gets NOT_FOUND having cost what a scope that does not
+ * exist costs (no transaction, no lock, nothing written; the server log
+ * keeps the attempt), and one that sees it without the role gets FORBIDDEN,
+ * recorded in that organization's audit trail as DENIED.
  */
 import { sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { decide, type AccessRole } from '../auth/roles.js';
+import { principalKey } from '../auth/principal.js';
 import { levelOf, type Scope } from '../auth/scope.js';
 import type { PrincipalKindRule } from '../auth/access-rules.js';
 import { conflict, forbidden, notFound, pastDeadline, tooSlow } from '../errors.js';
@@ -46,6 +53,16 @@ const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
 
 export async function runMutation<T>(ctx: Context, guard: MutationGuard, resolve: () => Promise<T>): Promise<T> {
+  const { scope } = guard;
+  if (scope !== null) {
+    const decision = decide(await ctx.access.rolesIn(scope), levelOf(scope), guard.rule ?? SEE_IT);
+    if (decision === 'invisible') throw unseenScope(ctx, guard.operation, guard.target);
+    if (decision === 'forbidden') {
+      const refusal = forbidden();
+      await recordDenial(ctx, guard.operation, scope, refusal);
+      throw refusal;
+    }
+  }
   try {
     return await runAttempts(ctx, guard, resolve);
   } finally {
@@ -66,9 +83,10 @@ async function runAttempts<T>(ctx: Context, guard: MutationGuard, resolve: () =>
         const { scope, rule } = guard;
         if (scope !== null) {
           if (!(await lockOrganization(tx, scope.organizationId))) throw notFound(guard.target);
-          const decision = decide(await ctx.access.rolesInTx(tx, scope), levelOf(scope), rule ?? { anyOf: ['READER'], principal: null });
-          if (decision === 'invisible') throw denial(notFound(guard.target));
-          if (decision === 'forbidden') throw denial(forbidden());
+          // The roles may have changed since the request began: the decision under the lock is the one that counts.
+          const decision = decide(await ctx.access.rolesInTx(tx, scope), levelOf(scope), rule ?? SEE_IT);
+          if (decision === 'invisible') throw notFound(guard.target);
+          if (decision === 'forbidden') throw forbidden();
         }
         const audit: AuditNote = {};
         ctx.mutation = { tx, audit };
@@ -96,7 +114,7 @@ async function runAttempts<T>(ctx: Context, guard: MutationGuard, resolve: () =>
       return result;
     } catch (error) {
       Object.assign(ctx, ctx.freshLoaders());
-      if (guard.scope && isDenial(error)) await recordDenial(ctx, guard.operation, guard.scope, error as GraphQLError);
+      if (guard.scope && isForbidden(error)) await recordDenial(ctx, guard.operation, guard.scope, error);
       const code = sqlState(error);
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       if (code === '57014') throw tooSlow();
@@ -108,16 +126,24 @@ async function runAttempts<T>(ctx: Context, guard: MutationGuard, resolve: () =>
   }
 }
 
-/** Refusals of the principal (no role, or no sight of the object): recorded, unlike bad input. */
-const denials = new WeakSet<object>();
+/** A rule that only asks to see the scope: what a mutation with an @authenticated rule and a scope needs. */
+const SEE_IT = { anyOf: ['READER'] as const, principal: null };
 
-function denial(error: GraphQLError): GraphQLError {
-  denials.add(error);
-  return error;
+/** A refusal of the principal in a scope it can see, unlike bad input: recorded. */
+function isForbidden(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError && error.extensions.code === 'FORBIDDEN';
 }
 
-function isDenial(error: unknown): boolean {
-  return error instanceof GraphQLError && (denials.has(error) || error.extensions.code === 'FORBIDDEN');
+/**
+ * The NOT_FOUND answer to a mutation whose scope the principal cannot see or
+ * that does not exist. Unlike FORBIDDEN (recorded in the organization's audit
+ * trail, where its owners see who tried what) it is kept in the server log
+ * only: an outsider must not write into another tenant's trail, nor learn by
+ * the cost of the answer that the scope exists.
+ */
+export function unseenScope(ctx: Context, operation: string, target: string): GraphQLError {
+  ctx.logger.info({ requestId: ctx.requestId, principal: principalKey(ctx.principal), operation, target }, 'mutation refused: its scope is not visible or does not exist');
+  return notFound(target);
 }
 
 function auditHeader(ctx: Context, operation: string, scope: Scope) {
@@ -146,6 +172,7 @@ async function recordDenial(ctx: Context, operation: string, scope: Scope, error
       details: { code: String(error.extensions.code), message: error.message },
     });
   });
+  ctx.changes.changed();
 }
 
 /** The SQLSTATE of a database error, whichever driver (and Drizzle wrapper) raised it. */

@@ -17,7 +17,7 @@ import { demoTokens } from '../dev/demo.js';
 import { sendError } from './graphql-handler.js';
 
 export const EXPLORER_ENDPOINT = '/graphql';
-const ASSETS = '/explorer/assets/';
+export const EXPLORER_ASSETS = '/explorer/assets/';
 const DEFAULT_QUERY = '{\n  viewer {\n    kind\n    user { email name }\n  }\n}\n';
 
 /** Only self; GraphiQL's stylesheet embeds its fonts as data: URLs, and its components set inline styles. */
@@ -119,7 +119,7 @@ export function createExplorer(options: ExplorerOptions): Explorer {
   }
 
   return {
-    handles: (req, url) => url.pathname.startsWith(ASSETS) || (url.pathname === EXPLORER_ENDPOINT && wantsPage(req, url)),
+    handles: (req, url) => url.pathname.startsWith(EXPLORER_ASSETS) || (url.pathname === EXPLORER_ENDPOINT && wantsPage(req, url)),
 
     async serve(req, res, url) {
       if (url.pathname === EXPLORER_ENDPOINT) {
@@ -133,7 +133,7 @@ export function createExplorer(options: ExplorerOptions): Explorer {
         res.setHeader('vary', 'accept');
         return void res.end(html);
       }
-      const pending = load(url.pathname.slice(ASSETS.length));
+      const pending = load(url.pathname.slice(EXPLORER_ASSETS.length));
       if (!pending) return sendError(res, 404, 'NOT_FOUND', `No route ${url.pathname}`);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('allow', 'GET, HEAD');
@@ -193,17 +193,17 @@ export function explorerPage({ endpoint, token, introspectionQuery }: { endpoint
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>Orgraph explorer</title>
-<link rel="stylesheet" href="${ASSETS}graphiql.min.css">
-<link rel="stylesheet" href="${ASSETS}explorer.css">
+<link rel="stylesheet" href="${EXPLORER_ASSETS}graphiql.min.css">
+<link rel="stylesheet" href="${EXPLORER_ASSETS}explorer.css">
 </head>
 <body>
 <div id="explorer" data-endpoint="${escapeHtml(endpoint)}" data-default-query="${escapeHtml(DEFAULT_QUERY)}"
   data-introspection-query="${escapeHtml(introspectionQuery)}"${headers ? ` data-headers="${escapeHtml(headers)}"` : ''}>Loading the explorer…</div>
 <noscript>The explorer needs JavaScript. POST queries to ${escapeHtml(endpoint)} instead.</noscript>
-<script src="${ASSETS}react.production.min.js"></script>
-<script src="${ASSETS}react-dom.production.min.js"></script>
-<script src="${ASSETS}graphiql.min.js"></script>
-<script src="${ASSETS}explorer.js"></script>
+<script src="${EXPLORER_ASSETS}react.production.min.js"></script>
+<script src="${EXPLORER_ASSETS}react-dom.production.min.js"></script>
+<script src="${EXPLORER_ASSETS}graphiql.min.js"></script>
+<script src="${EXPLORER_ASSETS}explorer.js"></script>
 </body>
 </html>
 `;

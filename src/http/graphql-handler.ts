@@ -29,6 +29,8 @@ export function createGraphQLHandler(apollo: ApolloServer<Context>, buildContext
     });
     res.statusCode = response.status ?? 200;
     for (const [name, value] of response.headers) res.setHeader(name, value);
+    // Answers depend on who asks: no shared cache (a CDN, a corporate proxy) may keep one for someone else.
+    res.setHeader('cache-control', 'private, no-store');
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
       return;
@@ -47,6 +49,7 @@ function parseBody(text: string, contentType: string | undefined): unknown {
 
 export function sendError(res: ServerResponse, status: number, code: string, message: string) {
   res.statusCode = status;
+  res.setHeader('cache-control', 'private, no-store');
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }

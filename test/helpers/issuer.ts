@@ -14,7 +14,7 @@ export interface TestIssuer {
   tokenUrl: string;
   audience: string;
   server: OAuth2Server;
-  /** A user access token; `claims` override the defaults (e.g. `exp`, `aud`, `org_id`). */
+  /** A user access token with a verified email; `claims` override the defaults (e.g. `exp`, `aud`, `org_id`, `email_verified`). */
   userToken(subject: string, claims?: Record<string, unknown>): Promise<string>;
   /** A machine token obtained through the client-credentials grant over HTTP. */
   machineToken(clientId: string, form?: Record<string, string>): Promise<string>;
@@ -45,7 +45,7 @@ export async function startIssuer(): Promise<TestIssuer> {
     userToken: (subject, claims = {}) =>
       server.issuer.buildToken({
         scopesOrTransform: (_header, payload) => {
-          Object.assign(payload, { sub: subject, aud: AUDIENCE, azp: 'web-app', email: `${subject.split('|').pop()}@example.test` }, claims);
+          Object.assign(payload, { sub: subject, aud: AUDIENCE, azp: 'web-app', email: `${subject.split('|').pop()}@example.test`, email_verified: true }, claims);
           for (const [k, v] of Object.entries(claims)) if (v === undefined) delete payload[k];
         },
       }),

@@ -125,6 +125,21 @@ describe('the response cache', () => {
     expect(rows).toEqual([]);
   });
 
+  it("never serves a token narrowed by a malformed org_id the cached answer of the same user's unnarrowed token", async () => {
+    const org = await seed.organization('narrowed', { owner: 'narrowed.owner' });
+    const ORGS = '{ organizations { edges { node { slug } } } }';
+    const unnarrowed = await server.graphql(org.owner.token, ORGS);
+    expect(unnarrowed.data.organizations.edges).toEqual([{ node: { slug: 'narrowed' } }]);
+    expect((await server.graphql(org.owner.token, ORGS)).data).toEqual(unnarrowed.data); // now kept
+    for (const orgId of ['', 42, 'null']) {
+      const narrowed = await issuer.userToken(org.owner.subject, { org_id: orgId, email: 'narrowed.owner@example.test', name: 'narrowed.owner' });
+      for (let i = 0; i < 2; i++) {
+        const res = await server.graphql(narrowed, ORGS);
+        expect(res.data.organizations.edges, `org_id ${JSON.stringify(orgId)}: ${res.raw}`).toEqual([]);
+      }
+    }
+  });
+
   it('with CACHE_MB=0, answers every query from the database', async () => {
     const uncached = await startOrgraph(issuer, { CACHE_MB: '0' });
     try {

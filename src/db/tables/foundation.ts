@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   index,
   jsonb,
   pgEnum,
@@ -25,6 +26,8 @@ export const users = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     subject: text('subject').notNull(),
     email: text('email'),
+    /** Whether the issuer said it verified `email` (`email_verified`); only verified emails find a user. */
+    emailVerified: boolean('email_verified').notNull().default(false),
     name: text('name'),
     createdAt: createdAt(),
   },

@@ -6,7 +6,7 @@ import { isTimeKey, readPage, toConnection } from '../../graphql/connection.js';
 import { expectGlobalId, toGlobalId } from '../../graphql/global-id.js';
 import { mutationOf } from '../../graphql/run-mutation.js';
 import { email, providerId } from '../../graphql/validate.js';
-import { findOrCreateUserBySubject, usersByEmail } from '../users/queries.js';
+import { findOrCreateUserBySubject, usersByVerifiedEmail } from '../users/queries.js';
 import { ownedProjectCount, removeFromAllWorkspaces } from '../workspaces/queries.js';
 import { countOwners, deleteMember, findMember, insertMember, setMemberRole } from './queries.js';
 
@@ -86,8 +86,8 @@ async function assertOwnerRemains(tx: Tx, organizationId: string, removesAnOwner
 async function userToAdd(tx: Tx, subject: string | null, mail: string | null): Promise<UserRow> {
   if ((subject === null) === (mail === null)) throw badInput('Give exactly one of userSubject or userEmail', 'input');
   if (subject !== null) return findOrCreateUserBySubject(tx, providerId(subject, 'userSubject'));
-  const matches = await usersByEmail(tx, email(mail!));
-  if (matches.length === 0) throw notFound('User with this email (they must sign in once first)');
+  const matches = await usersByVerifiedEmail(tx, email(mail!));
+  if (matches.length === 0) throw notFound('User with this verified email (they must sign in once first, with an email their identity provider verified)');
   if (matches.length > 1) throw conflict('Several users share this email; add the user by subject instead');
   return matches[0]!;
 }

@@ -7,6 +7,7 @@ import { organizationIsVisible } from '../../auth/visibility.js';
 export interface UserProfile {
   subject: string;
   email: string | null;
+  emailVerified: boolean;
   name: string | null;
 }
 
@@ -39,13 +40,17 @@ export async function upsertUserFromToken(db: Db, profile: UserProfile): Promise
   const memberships = rows.flatMap(({ organizationId, organizationExternalId, role }) =>
     organizationId && role ? [{ organizationId, organizationExternalId, role }] : [],
   );
+  // A token without an email keeps the one known, with what was known of it.
   const email = profile.email ?? existing?.email ?? null;
+  const emailVerified = profile.email !== null ? profile.emailVerified : (existing?.emailVerified ?? false);
   const name = profile.name ?? existing?.name ?? null;
-  if (existing && existing.email === email && existing.name === name) return { user: existing, memberships, wrote: false };
+  if (existing && existing.email === email && existing.emailVerified === emailVerified && existing.name === name) {
+    return { user: existing, memberships, wrote: false };
+  }
   const [row] = await db
     .insert(users)
-    .values({ subject: profile.subject, email, name })
-    .onConflictDoUpdate({ target: users.subject, set: { email, name } })
+    .values({ subject: profile.subject, email, emailVerified, name })
+    .onConflictDoUpdate({ target: users.subject, set: { email, emailVerified, name } })
     .returning();
   return { user: row!, memberships, wrote: true };
 }
@@ -75,11 +80,12 @@ export async function findOrCreateUserBySubject(tx: Tx, subject: string): Promis
   return existing!;
 }
 
-export async function usersByEmail(tx: Tx, email: string): Promise<UserRow[]> {
+/** Users whose verified email this is: an unverified one is as unknown as no email. */
+export async function usersByVerifiedEmail(tx: Tx, email: string): Promise<UserRow[]> {
   return tx
     .select()
     .from(users)
-    .where(eq(sql`lower(${users.email})`, email.toLowerCase()))
+    .where(and(eq(sql`lower(${users.email})`, email.toLowerCase()), eq(users.emailVerified, true)))
     .limit(2);
 }
 
