@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { TokenVerifier } from '../src/auth/token-verifier.js';
+import type { TokenVerifier } from '../src/identity/token-verifier.js';
 import type { Fixture } from './queries.js';
 
 const typeDefs = /* GraphQL */ `

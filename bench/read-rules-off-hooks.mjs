@@ -1,7 +1,7 @@
 // Module resolution hook (see read-rules-off.ts): whoever imports
-// src/auth/apply-access-rules gets bench/without-read-rules.ts instead,
+// src/access/directives.ts gets bench/without-read-rules.ts instead,
 // except that module itself, which wraps the real one.
-const TARGET = '/src/auth/apply-access-rules.ts';
+const TARGET = '/src/access/directives.ts';
 const REPLACEMENT = new URL('./without-read-rules.ts', import.meta.url).href;
 
 export async function resolve(specifier, context, nextResolve) {

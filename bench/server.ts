@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet } from 'jose';
-import { createTokenVerifier } from '../src/auth/token-verifier.js';
+import { createTokenVerifier } from '../src/identity/token-verifier.js';
 import { createBareApollo } from './bare-apollo.js';
 import { QUERIES, type Fixture } from './queries.js';
 

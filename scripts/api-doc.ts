@@ -21,17 +21,16 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import { readAccessRules, type AccessRule } from '../src/auth/access-rules.js';
-import type { AccessRole } from '../src/auth/roles.js';
-import { parentScopes } from '../src/auth/scopes.js';
-import { buildSchema } from '../src/graphql/schema.js';
+import { readAccessRules, type AccessRule } from '../src/access/rules.js';
+import type { AccessRole } from '../src/access/roles.js';
+import { buildSchema, scopedTypes } from '../src/graphql/schema.js';
 
 export const API_DOC_PATH = fileURLToPath(new URL('../docs/api.md', import.meta.url));
 
 type RoleRule = Extract<AccessRule, { kind: 'role' }>;
 type Level = 'organization' | 'workspace' | 'project';
 
-/** Who holds each role, the roles that include it counted in (src/auth/roles.ts), without the place. */
+/** Who holds each role, the roles that include it counted in (src/access/roles.ts), without the place. */
 const ROLE_HOLDERS: Record<AccessRole, { level: Level; holders: string[] }> = {
   OWNER: { level: 'organization', holders: ['owners'] },
   WRITER: { level: 'organization', holders: ['writers', 'owners'] },
@@ -190,7 +189,7 @@ function fieldSection(schema: GraphQLSchema, root: GraphQLObjectType, field: Gra
 }
 
 export function renderApiDoc(schema: GraphQLSchema = buildSchema()): string {
-  const { rules } = readAccessRules(schema, new Set(Object.keys(parentScopes)));
+  const { rules } = readAccessRules(schema, scopedTypes());
   const roots = [schema.getQueryType()!, schema.getMutationType()!];
   const ruleOf = (root: GraphQLObjectType, field: string) => {
     const rule = rules.get(`${root.name}.${field}`);

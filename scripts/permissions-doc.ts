@@ -6,11 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import { getDirective } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
-import { readAccessRules, type AccessRule } from '../src/auth/access-rules.js';
-import { decide, type AccessRole, type HeldRoles } from '../src/auth/roles.js';
-import { parentScopes } from '../src/auth/scopes.js';
+import { readAccessRules, type AccessRule } from '../src/access/rules.js';
+import { decide, type AccessRole, type HeldRoles } from '../src/access/roles.js';
 import type { ProjectRole, WorkspaceRole } from '../src/db/schema.js';
-import { buildSchema } from '../src/graphql/schema.js';
+import { buildSchema, scopedTypes } from '../src/graphql/schema.js';
 
 export const PERMISSIONS_DOC_PATH = fileURLToPath(new URL('../docs/permissions.md', import.meta.url));
 
@@ -99,11 +98,12 @@ function ruleText(rule: AccessRule): string {
   if (rule.kind === 'public') return 'public';
   const who = rule.principal ? ` (${rule.principal === 'USER' ? 'users' : 'machine clients'} only)` : '';
   if (rule.kind === 'authenticated') return `any signed-in principal${who}`;
-  return `${rule.anyOf.join(' or ')}${rule.scopePath ? ` in \`${rule.scopePath.join('.')}\`` : ''}${who}`;
+  const at = rule.at ? ` (decided in its ${rule.at})` : '';
+  return `${rule.anyOf.join(' or ')}${rule.scopePath ? ` in \`${rule.scopePath.join('.')}\`` : ''}${at}${who}`;
 }
 
 export function renderPermissionsDoc(schema: GraphQLSchema = buildSchema()): string {
-  const { rules } = readAccessRules(schema, new Set(Object.keys(parentScopes)));
+  const { rules } = readAccessRules(schema, scopedTypes());
   const mutationType = schema.getMutationType()!;
   const byCapability = new Map<string, { field: string; rule: Extract<AccessRule, { kind: 'role' }> }[]>();
   for (const field of Object.values(mutationType.getFields())) {

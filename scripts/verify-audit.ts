@@ -4,8 +4,8 @@
  */
 import { ConfigError, loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
-import { verifyChain } from '../src/features/audit/chain.js';
-import { allAuditEvents } from '../src/features/audit/queries.js';
+import { verifyChain } from '../src/mutations/audit-chain.js';
+import { allAuditEvents } from '../src/features/audit/audit-queries.js';
 
 try {
   const { database } = loadConfig();

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type RequestLimits } from './graphql/limits.js';
 import type { RateLimitSettings } from './http/rate-limit.js';
+import type { AuthSettings } from './identity/identity.js';
 
 const optionalText = z
   .string()
@@ -91,16 +92,6 @@ const environment = z
     }
   });
 
-export interface IssuerConfig {
-  issuer: string;
-  audience: string;
-  jwksUri: string;
-  /** Least time between two JWKS fetches caused by unknown `kid`s. */
-  jwksCooldownMs: number;
-  /** Period of the background JWKS refresh. */
-  jwksRefreshMs: number;
-}
-
 export interface Config {
   mode: 'development' | 'production' | 'test';
   logLevel: string;
@@ -122,8 +113,7 @@ export interface Config {
   port: number;
   host: string;
   database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean; statementTimeoutMs: number };
-  /** `dev`: a local key pair signs demo tokens; never in production. */
-  auth: { kind: 'issuer'; issuer: IssuerConfig; claimsNamespace: string } | { kind: 'dev'; keyFile: string; claimsNamespace: string };
+  auth: AuthSettings;
 }
 
 export class ConfigError extends Error {

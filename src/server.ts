@@ -8,13 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { loadDevIssuer, type DevIssuer } from './auth/dev-issuer.js';
-import { createTokenVerifier, remoteKeys, type RemoteKeys, type VerifierOptions } from './auth/token-verifier.js';
+import type { DevIssuer } from './identity/dev-issuer.js';
+import { createIdentity } from './identity/identity.js';
 import type { Config } from './config.js';
-import { createContextBuilder, type Context } from './context.js';
+import { createContextBuilder } from './context.js';
+import type { Context } from './features/context.js';
 import { ChangeFeed } from './cache/change-feed.js';
 import { GenerationCache } from './cache/generation-cache.js';
-import { responseCachePlugin, type ResponseCache } from './cache/response-cache-plugin.js';
+import { responseCachePlugin, type ResponseCache } from './graphql/response-cache-plugin.js';
 import { openDatabase, type Database } from './db/client.js';
 import { compiledExecutor, executorGateway } from './graphql/compiled-executor.js';
 import { createFormatError } from './graphql/format-error.js';
@@ -44,8 +45,6 @@ export interface Orgraph {
 }
 
 const READY_TIMEOUT_MS = 2000;
-/** Principals kept between requests (a few hundred bytes each) while CACHE_MB is not 0. */
-const PRINCIPALS_CACHED = 10_000;
 
 export async function createOrgraph(config: Config): Promise<Orgraph> {
   const metrics = createMetrics();
@@ -61,29 +60,18 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   const stopWatching = await database.watchChanges(changes);
   const responses: ResponseCache = new GenerationCache(changes, config.cacheBytes);
 
-  let devIssuer: DevIssuer | null = null;
-  let remote: RemoteKeys | null = null;
-  let verifierOptions: VerifierOptions;
-  if (config.auth.kind === 'dev') {
-    devIssuer = await loadDevIssuer(config.auth.keyFile);
-    verifierOptions = devIssuer.verifierOptions;
-  } else {
-    const { issuer, audience, jwksUri, jwksCooldownMs, jwksRefreshMs } = config.auth.issuer;
-    remote = remoteKeys(jwksUri, { cooldownMs: jwksCooldownMs, refreshMs: jwksRefreshMs });
-    verifierOptions = { issuer, audience, keys: remote.keys };
-  }
-  const verify = createTokenVerifier(verifierOptions, {
-    maxEntries: 10_000,
-    onOutcome: (outcome) => metrics.tokenVerifications.inc({ outcome }),
+  const identity = await createIdentity(config.auth, {
+    db: database.db,
+    changes,
+    cacheOn: config.cacheBytes > 0,
+    onVerification: (outcome) => metrics.tokenVerifications.inc({ outcome }),
   });
   const rateLimiter = config.rateLimits && new RateLimiter(config.rateLimits, (bucket) => metrics.rateLimited.inc({ bucket }));
   const buildContext = createContextBuilder({
     rateLimiter: rateLimiter ?? undefined,
     db: database.db,
     changes,
-    principals: new GenerationCache(changes, config.cacheBytes > 0 ? PRINCIPALS_CACHED : 0),
-    verify,
-    claimsNamespace: config.auth.claimsNamespace,
+    authenticator: identity.authenticator,
     logger,
     metrics,
     operationTimeoutMs: config.operationTimeoutMs,
@@ -129,7 +117,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   });
   await apollo.start();
   const graphql = createGraphQLHandler(apollo, buildContext);
-  const explorer = config.explorer ? createExplorer({ devIssuer, maxDepth: config.limits.maxDepth }) : null;
+  const explorer = config.explorer ? createExplorer({ devIssuer: identity.devIssuer, maxDepth: config.limits.maxDepth }) : null;
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://orgraph.invalid');
@@ -167,7 +155,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   return {
     database,
     metrics,
-    devIssuer,
+    devIssuer: identity.devIssuer,
     httpServer,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -178,7 +166,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
         });
       }),
     stop: async () => {
-      remote?.stop();
+      identity.stop();
       await apollo.stop(); // drains in-flight requests and closes the HTTP server
       await stopWatching();
       await database.close();

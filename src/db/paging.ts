@@ -5,7 +5,7 @@
  */
 import { and, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Page, SortKey } from '../graphql/connection.js';
+import type { Page, SortKey } from '../lib/connection.js';
 import type { Db } from './client.js';
 import { selectRows } from './rows.js';
 

@@ -35,3 +35,14 @@ export async function selectRows<T extends PgTable>(db: Db, table: T, query: SQL
   const decode = decoderOf(table);
   return rows.map(decode) as T['$inferSelect'][];
 }
+
+/**
+ * The row a statement returns by construction (an INSERT ... RETURNING, an
+ * upsert, an UPDATE of a row read under the organization's lock): its
+ * absence would be a bug, and is reported as one rather than asserted away.
+ */
+export function theRow<T>(rows: T[], what: string): T {
+  const [row] = rows;
+  if (row === undefined) throw new Error(`${what} returned no row`);
+  return row;
+}

@@ -3,7 +3,7 @@
  * role and a machine client, plus ready-to-paste tokens for each, so that a
  * fresh `npm start` can be queried at once. Never used with a real issuer.
  */
-import type { DevIssuer } from '../auth/dev-issuer.js';
+import type { DevIssuer } from '../identity/dev-issuer.js';
 import type { Db } from '../db/client.js';
 import { machineClients, organizationMembers, organizations, users, type OrganizationRole } from '../db/schema.js';
 

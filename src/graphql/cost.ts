@@ -32,7 +32,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './connection.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../lib/connection.js';
 import { capped, INTROSPECTION_LISTS, INTROSPECTION_ROOTS } from './limits.js';
 
 export interface OperationCost {

@@ -4,7 +4,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
-import type { Context } from '../context.js';
+import type { Context } from '../features/context.js';
 
 function introspects(document: DocumentNode): boolean {
   let found = false;

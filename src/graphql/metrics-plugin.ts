@@ -1,6 +1,6 @@
 /** Counts operations by type and outcome, and errors by code. */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Context } from '../context.js';
+import type { Context } from '../features/context.js';
 import type { Metrics } from '../metrics.js';
 
 export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<Context> {

@@ -6,7 +6,7 @@
  * once and keeps it, and they never see the variables.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Context } from '../context.js';
+import type { Context } from '../features/context.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { createCostOf } from './cost.js';
 import { inputProblem } from './input-checks.js';

@@ -6,7 +6,7 @@
  * Accept, `*` / `*`), keep Apollo's 400.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { Context } from '../context.js';
+import type { Context } from '../features/context.js';
 
 const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
 

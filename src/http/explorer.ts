@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
-import type { DevIssuer } from '../auth/dev-issuer.js';
+import type { DevIssuer } from '../identity/dev-issuer.js';
 import { demoTokens } from '../dev/demo.js';
 import { sendError } from './graphql-handler.js';
 

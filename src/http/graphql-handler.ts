@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { Context } from '../context.js';
+import type { Context } from '../features/context.js';
 import { BodyTooLarge, readBody } from './body.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

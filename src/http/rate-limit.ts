@@ -7,7 +7,7 @@
  * bounded: a bucket not touched for long is full again, so the least
  * recently used ones can be dropped without favouring anyone.
  */
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../identity/principal.js';
 import { rateLimited } from '../errors.js';
 
 export interface RateLimitSettings {

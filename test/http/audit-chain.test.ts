@@ -12,8 +12,8 @@ import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
 import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
 import { seedFor } from '../helpers/seed.js';
 import type { AuditEventRow } from '../../src/db/schema.js';
-import { verifyChain } from '../../src/features/audit/chain.js';
-import { allAuditEvents } from '../../src/features/audit/queries.js';
+import { verifyChain } from '../../src/mutations/audit-chain.js';
+import { allAuditEvents } from '../../src/features/audit/audit-queries.js';
 
 let issuer: TestIssuer;
 let server: TestOrgraph;

@@ -3,7 +3,7 @@
  * an access rule, or carries one the transformer could not enforce.
  */
 import { describe, expect, it } from 'vitest';
-import { AccessRuleError } from '../../src/auth/access-rules.js';
+import { AccessRuleError } from '../../src/access/rules.js';
 import { buildSchema, loadTypeDefs } from '../../src/graphql/schema.js';
 
 function buildWith(extra: string) {

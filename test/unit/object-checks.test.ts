@@ -1,5 +1,5 @@
 /**
- * Checks once per object (src/auth/object-checks.ts): an object of a type
+ * Checks once per object (src/access/object-checks.ts): an object of a type
  * whose rule is "may see it" is checked where it enters the response, through
  * whichever field hands it out (directly, in a list, behind an edge or a
  * connection, as an interface or a union member), so its plain fields need no
@@ -12,9 +12,10 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { execute, parse, type ExecutionResult, type GraphQLObjectType } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { describe, expect, it } from 'vitest';
-import { createAccess } from '../../src/auth/access.js';
-import { applyAccessRules } from '../../src/auth/apply-access-rules.js';
-import type { Principal } from '../../src/auth/principal.js';
+import { createAccess } from '../../src/access/held-roles.js';
+import { applyAccessRules } from '../../src/access/directives.js';
+import { placed } from '../../src/access/scopes.js';
+import type { Principal } from '../../src/identity/principal.js';
 import type { Db } from '../../src/db/client.js';
 
 const BASE = readFileSync(new URL('../../schema/base.graphql', import.meta.url), 'utf8');
@@ -34,7 +35,7 @@ const SDL = `
   type EnvironmentConnection @public { edges: [EnvironmentEdge!]! }
   type EnvironmentEdge @public { node: Environment! }
   type ComputedConnection @public { edges: [EnvironmentEdge!]! }
-  extend type Query { home: Organization @authenticated }
+  extend type Query { home: Organization @authenticated node(id: ID!): Node @authenticated }
   extend type Mutation { noop: Boolean @public }
 `;
 
@@ -61,6 +62,10 @@ const schema = applyAccessRules(
       Mutation: { noop: () => true },
     },
   }),
+  {
+    types: { Organization: { scopeOf: (o: { id: string }) => ({ organizationId: o.id }) }, Environment: { scopeOf: placed } },
+    runMutation: (_ctx, _guard, resolve) => resolve(),
+  },
 );
 
 const principal: Principal = {

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { principalKey, type Principal } from '../../src/auth/principal.js';
-import { decide, type AccessRole, type HeldRoles } from '../../src/auth/roles.js';
+import { principalKey, type Principal } from '../../src/identity/principal.js';
+import { decide, type AccessRole, type HeldRoles } from '../../src/access/roles.js';
 import type { OrganizationRole } from '../../src/db/schema.js';
 
 const ids = fc.constantFrom('u1', 'u2', 'org1', 'org2', '');

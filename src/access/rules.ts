@@ -1,0 +1,150 @@
+/**
+ * Reads the access rule of every field from the SDL directives and checks
+ * that the schema is covered: a field reachable from Query or Mutation with
+ * no rule (on itself or its type) makes the schema build fail, so nothing is
+ * ever served by accident (deny by default).
+ */
+import {
+  getNamedType,
+  isInputObjectType,
+  isInterfaceType,
+  isNonNullType,
+  isObjectType,
+  isUnionType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import { getDirective } from '@graphql-tools/utils';
+import type { AccessRole, ScopeLevel } from './roles.js';
+
+export type PrincipalKindRule = 'USER' | 'MACHINE' | null;
+
+export type AccessRule =
+  | { kind: 'public' }
+  | { kind: 'authenticated'; principal: PrincipalKindRule }
+  | {
+      kind: 'role';
+      anyOf: AccessRole[];
+      scopePath: string[] | null;
+      principal: PrincipalKindRule;
+      /** Decided at this level of the object's scope, not its own (`at:`); null: where the object sits. */
+      at: ScopeLevel | null;
+    };
+
+export type RoleRule = Extract<AccessRule, { kind: 'role' }>;
+
+export class AccessRuleError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The schema's access rules are incomplete:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'AccessRuleError';
+  }
+}
+
+const RULE_DIRECTIVES = ['public', 'authenticated', 'requiresRole'] as const;
+
+/** The rule on a field or a type, or null; throws when one place carries two. */
+function ruleAt(schema: GraphQLSchema, node: GraphQLField<unknown, unknown> | GraphQLObjectType, where: string, problems: string[]) {
+  const found = RULE_DIRECTIVES.flatMap((name) => (getDirective(schema, node, name) ?? []).map((args) => ({ name, args })));
+  if (found.length > 1) problems.push(`${where} carries more than one access rule (${found.map((f) => `@${f.name}`).join(', ')})`);
+  const [first] = found;
+  if (!first) return null;
+  const principal = (first.args.principal ?? null) as PrincipalKindRule;
+  switch (first.name) {
+    case 'public':
+      return { kind: 'public' } as const;
+    case 'authenticated':
+      return { kind: 'authenticated', principal } as const;
+    case 'requiresRole': {
+      const { role, anyOf, scope, at } = first.args as { role?: AccessRole; anyOf?: AccessRole[]; scope?: string; at?: string };
+      if ((role === undefined) === (anyOf === undefined) || anyOf?.length === 0) {
+        problems.push(`${where}: @requiresRole needs exactly one of role or anyOf`);
+      }
+      return {
+        kind: 'role',
+        anyOf: role ? [role] : (anyOf ?? []),
+        scopePath: scope ? scope.split('.') : null,
+        principal,
+        at: at ? (at.toLowerCase() as ScopeLevel) : null,
+      } as const;
+    }
+  }
+}
+
+export interface RuleTable {
+  /** `Type.field` -> the rule that applies to it. */
+  rules: Map<string, AccessRule>;
+  /** Type -> the rule on the type itself, for the types that carry one. */
+  typeRules: Map<string, AccessRule>;
+}
+
+/**
+ * Collects the rule of every field of every object type reachable from the
+ * root types. `scopedTypes` names the types whose objects know their scope,
+ * the only ones where @requiresRole may take its scope from the parent.
+ */
+export function readAccessRules(schema: GraphQLSchema, scopedTypes: ReadonlySet<string>): RuleTable {
+  const problems: string[] = [];
+  const rules = new Map<string, AccessRule>();
+  const typeRules = new Map<string, AccessRule>();
+  const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name]);
+  for (const type of reachableObjectTypes(schema)) {
+    const typeRule = ruleAt(schema, type, type.name, problems);
+    if (typeRule) typeRules.set(type.name, typeRule);
+    for (const field of Object.values(type.getFields())) {
+      const where = `${type.name}.${field.name}`;
+      const ownRule = ruleAt(schema, field, where, problems);
+      const rule = ownRule ?? typeRule;
+      if (ownRule?.kind === 'role' && !roots.has(type.name) && isNonNullType(field.type)) {
+        // A denied field reads as null with FORBIDDEN at its path; non-null would null out its parent too.
+        problems.push(`${where} can be denied by its own @requiresRole, so its type must be nullable`);
+      }
+      if (!rule) {
+        problems.push(`${where} has no access rule: add @public, @authenticated or @requiresRole to it or to ${type.name}`);
+        continue;
+      }
+      if (rule.kind === 'role') {
+        if (rule.scopePath) checkScopePath(field.args, rule.scopePath, where, problems);
+        else if (roots.has(type.name)) problems.push(`${where}: @requiresRole on a root field needs scope: "<argument path to an ID>"`);
+        else if (!scopedTypes.has(type.name)) problems.push(`${where}: ${type.name} has no scope, so @requiresRole needs scope:`);
+      }
+      rules.set(where, rule);
+    }
+  }
+  if (problems.length > 0) throw new AccessRuleError(problems);
+  return { rules, typeRules };
+}
+
+function checkScopePath(args: readonly GraphQLArgument[], path: string[], where: string, problems: string[]) {
+  const [head, ...rest] = path;
+  let type: GraphQLInputType | undefined = args.find((a) => a.name === head)?.type;
+  for (const segment of rest) {
+    const named = type && getNamedType(type);
+    type = isInputObjectType(named) ? named.getFields()[segment]?.type : undefined;
+  }
+  if (!type || getNamedType(type).name !== 'ID') problems.push(`${where}: scope "${path.join('.')}" does not name an ID argument`);
+}
+
+function reachableObjectTypes(schema: GraphQLSchema): GraphQLObjectType[] {
+  const seen = new Set<string>();
+  const objects: GraphQLObjectType[] = [];
+  const visit = (type: GraphQLNamedType | null | undefined) => {
+    if (!type || seen.has(type.name)) return;
+    seen.add(type.name);
+    if (isObjectType(type)) {
+      objects.push(type);
+      Object.values(type.getFields()).forEach((f) => visit(getNamedType(f.type)));
+    } else if (isInterfaceType(type)) {
+      schema.getPossibleTypes(type).forEach(visit);
+      Object.values(type.getFields()).forEach((f) => visit(getNamedType(f.type)));
+    } else if (isUnionType(type)) {
+      type.getTypes().forEach(visit);
+    }
+  };
+  visit(schema.getQueryType());
+  visit(schema.getMutationType());
+  return objects;
+}

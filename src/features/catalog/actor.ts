@@ -1,0 +1,31 @@
+/**
+ * Authorship of catalog rows: the principal that wrote them (a user or a
+ * machine client), and the `Actor` union object that reads it back.
+ */
+import type { MachineClientRow, UserRow } from '../../db/schema.js';
+import type { Principal } from '../../identity/principal.js';
+import type { Context } from '../context.js';
+
+export interface Authored {
+  organizationId: string;
+  authorUserId: string | null;
+  authorMachineClientId: string | null;
+}
+
+export function authorOf(principal: Principal): Omit<Authored, 'organizationId'> {
+  if (principal.kind === 'user') return { authorUserId: principal.userId, authorMachineClientId: null };
+  if (principal.kind === 'machine') return { authorUserId: null, authorMachineClientId: principal.machineClientId };
+  throw new Error('anonymous principals write nothing');
+}
+
+export type ActorRow = UserRow | MachineClientRow;
+
+/** The user or machine client behind a row; a check constraint gives every authored row exactly one. */
+export function actorOf(ctx: Context, row: Authored): Promise<ActorRow> {
+  if (row.authorUserId !== null) return ctx.loaders.userById.load(row.authorUserId);
+  if (row.authorMachineClientId !== null) return ctx.loaders.machineClientById.load({ id: row.authorMachineClientId, organizationId: row.organizationId });
+  throw new Error('an authored row without its author');
+}
+
+/** Without a `__typename` copy of each row: a user row has a subject, a machine client's a client id. */
+export const resolveActorType = (actor: ActorRow) => ('subject' in actor ? 'User' : 'MachineClient');

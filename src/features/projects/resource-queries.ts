@@ -1,0 +1,142 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
+import { pageChildren } from '../../db/paging.js';
+import { theRow } from '../../db/rows.js';
+import {
+  builds,
+  processInstances,
+  processOperations,
+  projectResources,
+  type BuildRow,
+  type ProcessInstanceRow,
+  type ProcessOperationRow,
+  type ProjectResourceRow,
+} from '../../db/schema.js';
+import type { Page, SortKey } from '../../lib/connection.js';
+
+export type ResourceKind = ProjectResourceRow['kind'];
+
+/** A project, named by its organization and id: what every project-level finder is given. */
+export interface InProject {
+  organizationId: string;
+  id: string;
+}
+
+export async function resourcesOfProjects(
+  db: Db,
+  projectIds: readonly string[],
+  tenants: readonly string[],
+  kind: ResourceKind,
+): Promise<ProjectResourceRow[]> {
+  return db
+    .select()
+    .from(projectResources)
+    .where(and(inArray(projectResources.projectId, [...projectIds]), inArray(projectResources.organizationId, [...tenants]), eq(projectResources.kind, kind)))
+    .orderBy(projectResources.name);
+}
+
+export async function upsertProjectResource(
+  tx: Tx,
+  values: { organizationId: string; workspaceId: string; projectId: string; kind: ResourceKind; name: string; body: Record<string, unknown> },
+): Promise<ProjectResourceRow> {
+  const rows = await tx
+    .insert(projectResources)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [projectResources.projectId, projectResources.kind, projectResources.name],
+      set: { body: values.body, updatedAt: sql`now()` },
+    })
+    .returning();
+  return theRow(rows, 'upsertProjectResource');
+}
+
+export async function findProjectResource(tx: Tx, project: InProject, kind: ResourceKind, name: string): Promise<ProjectResourceRow | null> {
+  const [row] = await tx
+    .select()
+    .from(projectResources)
+    .where(
+      and(
+        eq(projectResources.organizationId, project.organizationId),
+        eq(projectResources.projectId, project.id),
+        eq(projectResources.kind, kind),
+        eq(projectResources.name, name),
+      ),
+    );
+  return row ?? null;
+}
+
+export async function buildsOfProjects(db: Db, projectIds: readonly string[], tenants: readonly string[]): Promise<BuildRow[]> {
+  return db
+    .select()
+    .from(builds)
+    .where(and(inArray(builds.projectId, [...projectIds]), inArray(builds.organizationId, [...tenants])))
+    .orderBy(builds.createdAt, builds.id);
+}
+
+export async function buildsByIds(db: Db, ids: readonly string[], tenants: readonly string[]): Promise<BuildRow[]> {
+  return db
+    .select()
+    .from(builds)
+    .where(and(inArray(builds.id, [...ids]), inArray(builds.organizationId, [...tenants])));
+}
+
+export async function findBuild(tx: Tx, project: InProject, id: string): Promise<BuildRow | null> {
+  const [row] = await tx
+    .select()
+    .from(builds)
+    .where(and(eq(builds.id, id), eq(builds.organizationId, project.organizationId), eq(builds.projectId, project.id)));
+  return row ?? null;
+}
+
+export async function insertBuild(tx: Tx, values: typeof builds.$inferInsert): Promise<BuildRow | null> {
+  const [row] = await tx.insert(builds).values(values).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+export function instancesOfProjects(db: Db, projectIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
+  return pageChildren(
+    db,
+    {
+      table: processInstances,
+      parent: processInstances.projectId,
+      order: [processInstances.createdAt, processInstances.id],
+      where: inArray(processInstances.organizationId, [...tenants]),
+    },
+    projectIds,
+    page,
+  );
+}
+
+export async function findProcessInstance(tx: Tx, { organizationId, id }: { organizationId: string; id: string }): Promise<ProcessInstanceRow | null> {
+  const [row] = await tx
+    .select()
+    .from(processInstances)
+    .where(and(eq(processInstances.id, id), eq(processInstances.organizationId, organizationId)));
+  return row ?? null;
+}
+
+export async function insertProcessInstance(tx: Tx, values: typeof processInstances.$inferInsert): Promise<ProcessInstanceRow> {
+  return theRow(await tx.insert(processInstances).values(values).returning(), 'insertProcessInstance');
+}
+
+/** Sets one variable of an instance read under its organization's lock. */
+export async function setInstanceVariable(tx: Tx, instance: ProcessInstanceRow, name: string, value: unknown): Promise<ProcessInstanceRow> {
+  const rows = await tx
+    .update(processInstances)
+    .set({ variables: sql`${processInstances.variables} || jsonb_build_object(${name}::text, ${JSON.stringify(value)}::jsonb)` })
+    .where(and(eq(processInstances.id, instance.id), eq(processInstances.organizationId, instance.organizationId)))
+    .returning();
+  return theRow(rows, 'setInstanceVariable');
+}
+
+export async function operationsOfInstances(db: Db, instanceIds: readonly string[], tenants: readonly string[]): Promise<ProcessOperationRow[]> {
+  return db
+    .select()
+    .from(processOperations)
+    .where(and(inArray(processOperations.processInstanceId, [...instanceIds]), inArray(processOperations.organizationId, [...tenants])))
+    .orderBy(processOperations.createdAt, processOperations.id);
+}
+
+export async function insertOperation(tx: Tx, values: typeof processOperations.$inferInsert): Promise<ProcessOperationRow> {
+  return theRow(await tx.insert(processOperations).values(values).returning(), 'insertOperation');
+}

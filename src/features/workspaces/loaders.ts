@@ -1,0 +1,41 @@
+/** Per-request loaders of workspaces, their members, groups and resources. */
+import type { Db } from '../../db/client.js';
+import { groups, workspaces, type GroupRow, type WorkspaceResourceRow, type WorkspaceRow } from '../../db/schema.js';
+import type { Principal } from '../../identity/principal.js';
+import { groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
+import { visibleRowsById } from '../visible-rows.js';
+import { groupsByIds, groupsOfWorkspaces, membersOfGroups } from './group-queries.js';
+import {
+  membersOfWorkspaces,
+  resourcesOfWorkspaces,
+  roleRowsOfGroups,
+  visibleWorkspacesBySlug,
+  visibleWorkspacesOfOrganizations,
+  workspacesByIds,
+  type GroupRoleRow,
+} from './workspace-queries.js';
+
+export function workspaceLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
+  const visibleById = visibleRowsById(db, principal, onBatch);
+  const workspaceResources = (kind: WorkspaceResourceRow['kind']) =>
+    groupsByParent(`workspace${kind}`, onBatch, (r: WorkspaceResourceRow) => r.workspaceId, (ids, tenants) => resourcesOfWorkspaces(db, ids, tenants, kind));
+  return {
+    visibleWorkspaceById: visibleById<WorkspaceRow>('visibleWorkspaceById', { table: workspaces, id: workspaces.id, level: 'workspace', at: workspaces.id }),
+    visibleGroupById: visibleById<GroupRow>('visibleGroupById', { table: groups, id: groups.id, level: 'workspace', at: groups.workspaceId }),
+    workspacesPage: pagesByParent('workspacesPage', onBatch, (ids, page) => visibleWorkspacesOfOrganizations(db, principal, ids, page)),
+    workspaceById: referencedRows('workspaceById', onBatch, (ids, tenants) => workspacesByIds(db, ids, tenants)),
+    workspaceBySlug: rowsByKey(
+      'workspaceBySlug',
+      onBatch,
+      (k: { organizationId: string; slug: string }) => `${k.organizationId}/${k.slug}`,
+      (keys) => visibleWorkspacesBySlug(db, principal, keys),
+    ),
+    workspaceMembersPage: pagesByParent('workspaceMembersPage', onBatch, (ids, page) => membersOfWorkspaces(db, ids, page)),
+    themes: workspaceResources('THEME'),
+    fonts: workspaceResources('FONT'),
+    groupsPage: pagesByParent('groupsPage', onBatch, (ids, page) => groupsOfWorkspaces(db, ids, page)),
+    groupById: referencedRows('groupById', onBatch, (ids, tenants) => groupsByIds(db, ids, tenants)),
+    groupMembersPage: pagesByParent('groupMembersPage', onBatch, (ids, page, tenants) => membersOfGroups(db, ids, page, tenants)),
+    groupRoles: groupsByParent('groupRoles', onBatch, (r: GroupRoleRow) => r.groupId, (ids, tenants) => roleRowsOfGroups(db, ids, tenants)),
+  };
+}
