@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { GraphQLResponse, TestOrgraph } from './orgraph.js';
 
 export const codes = (res: Pick<GraphQLResponse, 'errors'>) => (res.errors ?? []).map((e) => e.extensions?.code);
+export const fieldOf = (res: Pick<GraphQLResponse, 'errors'>) => (res.errors?.[0]?.extensions as Record<string, unknown> | undefined)?.field;
 export const codeOf = (res: Pick<GraphQLResponse, 'errors'>) => res.errors?.[0]?.extensions?.code;
 
 /** Answered with data and no error at all; `what` labels the failure. Returns the data. */
@@ -10,6 +11,11 @@ export function expectOk<T = any>(res: GraphQLResponse<T>, what = ''): T {
   expect(res.status, `${what} ${res.raw}`).toBe(200);
   expect(res.errors, `${what} ${res.raw}`).toBeUndefined();
   return res.data as T;
+}
+
+/** Answered like `expectOk`; returns the payload of its one root field (a mutation's). */
+export function expectPayload(res: GraphQLResponse, what = ''): any {
+  return Object.values(expectOk(res, what) as Record<string, unknown>)[0];
 }
 
 export interface ExpectedError {
@@ -24,20 +30,18 @@ export interface ExpectedError {
 }
 
 /**
- * Refused with exactly one error of `code` and no data, its message saying
- * something (never the masked internal one); a BAD_USER_INPUT raised by a
- * resolver names its field. Returns the error.
+ * Exactly one error, of `code`, its message saying something (never the
+ * masked internal one); a BAD_USER_INPUT raised by a resolver (HTTP 200)
+ * names its field. Whatever the status and the data: returns the error.
  */
-export function expectError(res: GraphQLResponse, code: string, { status = 200, field, mentions = [], what = '' }: ExpectedError = {}) {
+export function expectOnlyError(res: GraphQLResponse, code: string, { field, mentions = [], what = '' }: Omit<ExpectedError, 'status'> = {}) {
   const label = `${what} ${res.raw}`;
-  expect(res.status, label).toBe(status);
   expect(codes(res), label).toEqual([code]);
-  expect(res.data ?? null, label).toBeNull();
   const error = res.errors![0]!;
   const extensions = (error.extensions ?? {}) as Record<string, unknown>;
   expect(error.message, label).not.toBe('Internal server error');
   expect(error.message.length, label).toBeGreaterThan(5);
-  if (code === 'BAD_USER_INPUT' && status === 200) {
+  if (code === 'BAD_USER_INPUT' && res.status === 200) {
     expect(typeof extensions.field, `BAD_USER_INPUT without extensions.field: ${label}`).toBe('string');
     expect((extensions.field as string).length, label).toBeGreaterThan(0);
   }
@@ -50,6 +54,14 @@ export function expectError(res: GraphQLResponse, code: string, { status = 200, 
     else expect(error.message, label).toMatch(mention);
   }
   return error;
+}
+
+/** Refused with the status (200 unless told), no data, and exactly the one error `expectOnlyError` describes. Returns it. */
+export function expectError(res: GraphQLResponse, code: string, expected: ExpectedError = {}) {
+  const label = `${expected.what ?? ''} ${res.raw}`;
+  expect(res.status, label).toBe(expected.status ?? 200);
+  expect(res.data ?? null, label).toBeNull();
+  return expectOnlyError(res, code, expected);
 }
 
 /** Runs `call`, asserting that no table changed and no audit event was written (refused attempts recorded as DENIED aside). */

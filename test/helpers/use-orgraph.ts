@@ -29,9 +29,9 @@ export interface OrgraphUnderTest<I extends IssuerEndpoints = TestIssuer> {
   issuer: I;
   server: TestOrgraph;
   seed: Seed;
-  /** Another Orgraph against the same issuer, on a database of its own. */
+  /** Another Orgraph against the same issuer, on a database of its own, configured by `env` alone. */
   start(env?: Env): Promise<TestOrgraph>;
-  /** Another Orgraph on `beside`'s database: a second process's view of the same data. */
+  /** Another Orgraph on `beside`'s database, configured by `env` alone: a second process's view of the same data. */
   startBeside(beside: TestOrgraph, env?: Env): Promise<TestOrgraph>;
   /** A seed that works through `server`. */
   seedOn(server: TestOrgraph): Seed;
@@ -44,8 +44,8 @@ export function useOrgraph(env: Env = {}, options: UseOrgraphOptions<IssuerEndpo
   let stopIssuer = async () => {};
   let seed: Seed | undefined;
 
-  const launch = async (database: TestDatabase, extra: Env) => {
-    const server = await startOrgraphOn(handle.issuer, database.env, { ...env, ...extra }, database.drop);
+  const launch = async (database: TestDatabase, serverEnv: Env) => {
+    const server = await startOrgraphOn(handle.issuer, database.env, serverEnv, database.drop);
     started.push(server);
     return options.leakChecked ? leakChecked(server) : server;
   };
@@ -73,7 +73,7 @@ export function useOrgraph(env: Env = {}, options: UseOrgraphOptions<IssuerEndpo
       handle.issuer = issuer;
       stopIssuer = () => issuer.stop();
     }
-    handle.server = await launch(await (options.database ?? createTestDatabase)(), {});
+    handle.server = await launch(await (options.database ?? createTestDatabase)(), env);
   }, options.timeout);
 
   afterAll(async () => {

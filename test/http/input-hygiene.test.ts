@@ -7,7 +7,7 @@
  * response holds no stack, SQL or token, and /healthz answers 200.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { codes, expectError, expectOk } from '../helpers/expect.js';
+import { codes, expectError, expectOk, expectOnlyError } from '../helpers/expect.js';
 import { expectNoLeak } from '../helpers/leaks.js';
 import { CREATE_ENVIRONMENT, CREATE_ORGANIZATION, NODE_ID, PUSH_GENERATION, UPDATE_ORGANIZATION } from '../helpers/operations.js';
 import { send } from '../helpers/requests.js';
@@ -38,7 +38,7 @@ async function postRaw(body: string, token: string | null = alice.token) {
 /** A bad-input answer: BAD_USER_INPUT, the field named in `extensions.field` and the message, nothing written, no leak. */
 async function expectRefused(res: Awaited<ReturnType<typeof postRaw>>, field: string, mentions: RegExp) {
   expectNoLeak(res.raw, [alice.token]);
-  expectError(res, 'BAD_USER_INPUT', { field, mentions: [mentions] });
+  expectOnlyError(res, 'BAD_USER_INPUT', { field, mentions: [mentions] });
   expect(await t.server.snapshot()).toEqual(before);
   expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
 }
