@@ -18,31 +18,7 @@ import { buildClientSchema, type IntrospectionQuery } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { debug, fcOptions, REPLAYING } from '../helpers/fast-check.js';
 import { missingId, nodes } from '../helpers/ids.js';
-import {
-  ADD_GROUP_MEMBER,
-  CREATE_BUILD,
-  CREATE_ENVIRONMENT,
-  CREATE_GROUP,
-  CREATE_MACHINE_CLIENT,
-  CREATE_OPERATION,
-  CREATE_PROJECT,
-  CREATE_WORKSPACE,
-  GRANT_PROJECT_ACCESS,
-  PUBLISH_PACKAGE,
-  PUSH_GENERATION,
-  SAVE_FONT,
-  SAVE_INTEGRATION,
-  SAVE_PROCESS,
-  SAVE_TEMPLATE,
-  SAVE_THEME,
-  SET_ACTIVE_POLICY,
-  SET_CONFIG_PARAMETER,
-  SET_PROCESS_VARIABLE,
-  SET_WORKSPACE_ROLE,
-  START_PROCESS_INSTANCE,
-  UPDATE_ENVIRONMENT_SETTINGS,
-  UPDATE_ORGANIZATION,
-} from '../helpers/operations.js';
+import * as ops from '../helpers/operations.js';
 import type { Person } from '../helpers/seed.js';
 import { introspectionQuery, printQuery, queryArbitrary, withinLimits, type ArgumentPools } from '../helpers/query-grammar.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
@@ -51,31 +27,6 @@ import { useOrgraph } from '../helpers/use-orgraph.js';
 // limit meant for a web app, so it is off here (rate-limits.test.ts covers it).
 const t = useOrgraph({ RATE_LIMIT: 'off' });
 
-const MUTATE = {
-  updateOrganization: UPDATE_ORGANIZATION,
-  createMachineClient: CREATE_MACHINE_CLIENT,
-  createEnvironment: CREATE_ENVIRONMENT,
-  pushEnvironmentGeneration: PUSH_GENERATION,
-  updateEnvironmentSettings: UPDATE_ENVIRONMENT_SETTINGS,
-  publishPackage: PUBLISH_PACKAGE,
-  createWorkspace: CREATE_WORKSPACE,
-  setWorkspaceRole: SET_WORKSPACE_ROLE,
-  createGroup: CREATE_GROUP,
-  addGroupMember: ADD_GROUP_MEMBER,
-  saveTheme: SAVE_THEME,
-  saveFont: SAVE_FONT,
-  createProject: CREATE_PROJECT,
-  grantProjectAccess: GRANT_PROJECT_ACCESS,
-  saveProcess: SAVE_PROCESS,
-  saveTemplate: SAVE_TEMPLATE,
-  saveIntegration: SAVE_INTEGRATION,
-  createBuild: CREATE_BUILD,
-  setActivePolicy: SET_ACTIVE_POLICY,
-  setConfigParameter: SET_CONFIG_PARAMETER,
-  startProcessInstance: START_PROCESS_INSTANCE,
-  createOperation: CREATE_OPERATION,
-  setProcessVariable: SET_PROCESS_VARIABLE,
-};
 
 /** A mutation of the tenant's set-up; the first refused one throws. */
 const must = (token: string, query: string, input: Record<string, unknown>): Promise<any> => t.seed.mutate(token, query, input);
@@ -106,49 +57,49 @@ async function buildTenant(tag: string, shared: string): Promise<Tenant> {
   const owner = org.owner;
   const [writer, reader, wsUser, both] = [`${tag}.writer`, `${tag}.reader`, `${tag}.wsuser`, shared].map((n) => org.members[n]!) as [Person, Person, Person, Person];
   const o = owner.token;
-  await must(o, MUTATE.updateOrganization, { organizationId: org.id, externalId: `org_${tag}_external` });
-  await must(o, MUTATE.createMachineClient, { organizationId: org.id, clientId: `${tag}-ci`, name: `${tag} CI robot`, role: 'WRITER' });
+  await must(o, ops.UPDATE_ORGANIZATION, { organizationId: org.id, externalId: `org_${tag}_external` });
+  await must(o, ops.CREATE_MACHINE_CLIENT, { organizationId: org.id, clientId: `${tag}-ci`, name: `${tag} CI robot`, role: 'WRITER' });
   const machine = await t.issuer.machineToken(`${tag}-ci`);
 
   // The catalog.
   for (const envName of [`${tag}-env`, 'common']) {
-    const env = await must(writer.token, MUTATE.createEnvironment, { organizationId: org.id, name: envName, manifest: { marker: `${tag}-${envName}-manifest-1` } });
+    const env = await must(writer.token, ops.CREATE_ENVIRONMENT, { organizationId: org.id, name: envName, manifest: { marker: `${tag}-${envName}-manifest-1` } });
     const environmentId = env.environment.id;
-    await must(machine, MUTATE.pushEnvironmentGeneration, { environmentId, manifest: { marker: `${tag}-${envName}-manifest-2`, [`${tag}-key`]: true }, description: `${tag} pushed by CI` });
-    await must(o, MUTATE.pushEnvironmentGeneration, { environmentId, manifest: { marker: `${tag}-${envName}-manifest-3` }, description: `${tag} pushed by owner` });
-    await must(o, MUTATE.updateEnvironmentSettings, { environmentId, ownerUserId: writer.id });
+    await must(machine, ops.PUSH_GENERATION, { environmentId, manifest: { marker: `${tag}-${envName}-manifest-2`, [`${tag}-key`]: true }, description: `${tag} pushed by CI` });
+    await must(o, ops.PUSH_GENERATION, { environmentId, manifest: { marker: `${tag}-${envName}-manifest-3` }, description: `${tag} pushed by owner` });
+    await must(o, ops.UPDATE_ENVIRONMENT_SETTINGS, { environmentId, ownerUserId: writer.id });
   }
-  await must(machine, MUTATE.publishPackage, { organizationId: org.id, name: `${tag}-pkg`, version: `1.0.0-${tag}`, systems: ['x86_64-linux'], description: `${tag} package by CI` });
-  await must(o, MUTATE.publishPackage, { organizationId: org.id, name: 'common', version: `2.0.0-${tag}`, systems: ['aarch64-darwin', 'x86_64-linux'], description: `${tag} common package` });
+  await must(machine, ops.PUBLISH_PACKAGE, { organizationId: org.id, name: `${tag}-pkg`, version: `1.0.0-${tag}`, systems: ['x86_64-linux'], description: `${tag} package by CI` });
+  await must(o, ops.PUBLISH_PACKAGE, { organizationId: org.id, name: 'common', version: `2.0.0-${tag}`, systems: ['aarch64-darwin', 'x86_64-linux'], description: `${tag} common package` });
 
   // Workspaces and projects.
   for (const wsSlug of [`${tag}-ws`, 'common']) {
-    const ws = await must(o, MUTATE.createWorkspace, { organizationId: org.id, slug: wsSlug, name: `${tag} workspace ${wsSlug}` });
+    const ws = await must(o, ops.CREATE_WORKSPACE, { organizationId: org.id, slug: wsSlug, name: `${tag} workspace ${wsSlug}` });
     const workspaceId = ws.workspace.id;
-    await must(o, MUTATE.setWorkspaceRole, { workspaceId, userId: wsUser.id, role: 'WORKSPACE_USER' });
-    await must(o, MUTATE.setWorkspaceRole, { workspaceId, userId: both.id, role: 'RUNTIME_EDITOR' });
-    await must(o, MUTATE.setWorkspaceRole, { workspaceId, userId: writer.id, role: 'WORKSPACE_ADMIN' });
-    const group = await must(writer.token, MUTATE.createGroup, { workspaceId, name: `${tag}-group-${wsSlug}`, description: `${tag} group` });
+    await must(o, ops.SET_WORKSPACE_ROLE, { workspaceId, userId: wsUser.id, role: 'WORKSPACE_USER' });
+    await must(o, ops.SET_WORKSPACE_ROLE, { workspaceId, userId: both.id, role: 'RUNTIME_EDITOR' });
+    await must(o, ops.SET_WORKSPACE_ROLE, { workspaceId, userId: writer.id, role: 'WORKSPACE_ADMIN' });
+    const group = await must(writer.token, ops.CREATE_GROUP, { workspaceId, name: `${tag}-group-${wsSlug}`, description: `${tag} group` });
     const groupId = group.group.id;
-    await must(writer.token, MUTATE.addGroupMember, { groupId, userId: wsUser.id });
-    await must(writer.token, MUTATE.setWorkspaceRole, { workspaceId, groupId, role: 'THEME_EDITOR' });
-    await must(wsUser.token, MUTATE.saveTheme, { workspaceId, name: `${tag} theme`, tokens: { primary: `${tag}-primary` } });
-    await must(wsUser.token, MUTATE.saveFont, { workspaceId, family: `${tag} Sans`, source: `https://fonts.example/${tag}.woff2` });
+    await must(writer.token, ops.ADD_GROUP_MEMBER, { groupId, userId: wsUser.id });
+    await must(writer.token, ops.SET_WORKSPACE_ROLE, { workspaceId, groupId, role: 'THEME_EDITOR' });
+    await must(wsUser.token, ops.SAVE_THEME, { workspaceId, name: `${tag} theme`, tokens: { primary: `${tag}-primary` } });
+    await must(wsUser.token, ops.SAVE_FONT, { workspaceId, family: `${tag} Sans`, source: `https://fonts.example/${tag}.woff2` });
     for (const projectSlug of [`${tag}-proj`, 'common']) {
-      const project = await must(wsUser.token, MUTATE.createProject, { workspaceId, slug: projectSlug, name: `${tag} project ${projectSlug}` });
+      const project = await must(wsUser.token, ops.CREATE_PROJECT, { workspaceId, slug: projectSlug, name: `${tag} project ${projectSlug}` });
       const projectId = project.project.id;
-      await must(wsUser.token, MUTATE.grantProjectAccess, { projectId, groupId, role: 'PROJECT_EDITOR' });
-      await must(wsUser.token, MUTATE.grantProjectAccess, { projectId, userId: both.id, role: 'PROJECT_VIEWER' });
-      await must(wsUser.token, MUTATE.saveProcess, { projectId, name: `${tag}-process`, definition: { nodes: [`${tag}-start`, `${tag}-end`] } });
-      await must(wsUser.token, MUTATE.saveTemplate, { projectId, name: `${tag}-template`, body: { text: `${tag} template body` } });
-      await must(wsUser.token, MUTATE.saveIntegration, { projectId, name: `${tag}-integration`, config: { url: `https://${tag}.example/hook` } });
-      const build = await must(both.token, MUTATE.createBuild, { projectId, version: `3.0.0-${tag}` });
-      await must(both.token, MUTATE.setActivePolicy, { projectId, buildId: build.build.id });
-      await must(both.token, MUTATE.setConfigParameter, { projectId, key: `${tag}_key`, value: `${tag}-value` });
-      const instance = await must(wsUser.token, MUTATE.startProcessInstance, { projectId, processName: `${tag}-process`, variables: { who: `${tag}-variable` } });
+      await must(wsUser.token, ops.GRANT_PROJECT_ACCESS, { projectId, groupId, role: 'PROJECT_EDITOR' });
+      await must(wsUser.token, ops.GRANT_PROJECT_ACCESS, { projectId, userId: both.id, role: 'PROJECT_VIEWER' });
+      await must(wsUser.token, ops.SAVE_PROCESS, { projectId, name: `${tag}-process`, definition: { nodes: [`${tag}-start`, `${tag}-end`] } });
+      await must(wsUser.token, ops.SAVE_TEMPLATE, { projectId, name: `${tag}-template`, body: { text: `${tag} template body` } });
+      await must(wsUser.token, ops.SAVE_INTEGRATION, { projectId, name: `${tag}-integration`, config: { url: `https://${tag}.example/hook` } });
+      const build = await must(both.token, ops.CREATE_BUILD, { projectId, version: `3.0.0-${tag}` });
+      await must(both.token, ops.SET_ACTIVE_POLICY, { projectId, buildId: build.build.id });
+      await must(both.token, ops.SET_CONFIG_PARAMETER, { projectId, key: `${tag}_key`, value: `${tag}-value` });
+      const instance = await must(wsUser.token, ops.START_PROCESS_INSTANCE, { projectId, processName: `${tag}-process`, variables: { who: `${tag}-variable` } });
       const processInstanceId = instance.processInstance.id;
-      await must(both.token, MUTATE.createOperation, { processInstanceId, kind: 'MIGRATION' });
-      await must(both.token, MUTATE.setProcessVariable, { processInstanceId, name: `${tag}_var`, value: `${tag}-set-value` });
+      await must(both.token, ops.CREATE_OPERATION, { processInstanceId, kind: 'MIGRATION' });
+      await must(both.token, ops.SET_PROCESS_VARIABLE, { processInstanceId, name: `${tag}_var`, value: `${tag}-set-value` });
     }
   }
   return { slug: orgSlug, owner, reader, writer, wsUser, machine };
