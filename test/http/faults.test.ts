@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { engine } from '../helpers/database.js';
+import { UPDATE_ORGANIZATION } from '../helpers/operations.js';
 import type { TestOrgraph } from '../helpers/orgraph.js';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
@@ -70,7 +71,7 @@ describe.skipIf(!runs)('failing dependencies', () => {
     const created = await target.graphql(token, `mutation { createOrganization(input: { slug: "${slug}", name: "Slow" }) { organization { id } } }`);
     const organizationId = created.data.createOrganization.organization.id as string;
     const rename = (name: string) =>
-      target.graphql(token, 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { name } } }', {
+      target.graphql(token, UPDATE_ORGANIZATION, {
         i: { organizationId, name },
       });
     const blocker = new pg.Client({ connectionString: postgres.url });

@@ -8,7 +8,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanError, expectRejected, expectUnchanged } from '../helpers/expect.js';
 import { leakChecks } from '../helpers/leaks.js';
-import { CREATE_ORGANIZATION, ORGANIZATIONS, VIEWER } from '../helpers/operations.js';
+import { ADD_MEMBER, CREATE_ORGANIZATION, ORGANIZATIONS, VIEWER } from '../helpers/operations.js';
 import type { TestOrgraph } from '../helpers/orgraph.js';
 import { post, send } from '../helpers/requests.js';
 import type { Person } from '../helpers/seed.js';
@@ -53,7 +53,7 @@ describe('graphql-cop: field suggestions (production)', () => {
     const misspelledEnum = await post(
       production,
       alice.token,
-      'mutation($i: AddOrganizationMemberInput!) { addOrganizationMember(input: $i) { member { role } } }',
+      ADD_MEMBER,
       { i: { organizationId: 'x', userSubject: 'auth0|y', role: 'WRTER' } },
     );
     expectRejected(misspelledEnum, 400, 'BAD_USER_INPUT');

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { expectError, expectOk } from '../helpers/expect.js';
 import { flowxChecks, sorted } from '../helpers/flowx.js';
 import { nodes } from '../helpers/ids.js';
-import { CREATE_PROJECT, CREATE_WORKSPACE } from '../helpers/operations.js';
+import { CREATE_MACHINE_CLIENT, CREATE_PROJECT, CREATE_WORKSPACE } from '../helpers/operations.js';
 import type { Person } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
@@ -30,7 +30,7 @@ describe('workspaces', () => {
     expectError(await attempt(org.members['wsc.reader']!, 'by-reader'), 'FORBIDDEN', { what: 'reader' });
     expectError(await attempt(outsider, 'by-outsider'), 'NOT_FOUND', { what: 'non-member' });
     // A machine client acts as the organization, never as its admin.
-    expectOk(await t.server.graphql(org.owner.token, `mutation($i: CreateMachineClientInput!) { createMachineClient(input: $i) { machineClient { id } } }`, {
+    expectOk(await t.server.graphql(org.owner.token, CREATE_MACHINE_CLIENT, {
       i: { organizationId: org.id, clientId: 'ws-create-ci', name: 'CI', role: 'OWNER' },
     }));
     const afterClient = await t.server.snapshot();
