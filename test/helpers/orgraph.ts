@@ -9,6 +9,9 @@ import { createOrgraph, type Orgraph } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
 import type { TestIssuer } from './issuer.js';
 
+/** What a server needs of an issuer: where its keys are and what its tokens say. */
+export type IssuerEndpoints = Pick<TestIssuer, 'url' | 'audience' | 'jwksUri'>;
+
 export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;
@@ -26,10 +29,11 @@ export interface TestOrgraph {
   snapshot(): Promise<Record<string, unknown[]>>;
   /** The current value of a counter from /metrics. */
   metric(name: string): Promise<number>;
+  /** Stops it (and drops a database of its own); a second call waits for the first. */
   stop(): Promise<void>;
 }
 
-export async function startOrgraph(issuer: TestIssuer, env: Record<string, string> = {}): Promise<TestOrgraph> {
+export async function startOrgraph(issuer: IssuerEndpoints, env: Record<string, string> = {}): Promise<TestOrgraph> {
   const database = await createTestDatabase();
   return startOrgraphOn(issuer, database.env, env, database.drop);
 }
@@ -39,7 +43,7 @@ export async function startOrgraph(issuer: TestIssuer, env: Record<string, strin
  * process's view of the same data); `onStop` runs after it stops.
  */
 export async function startOrgraphOn(
-  issuer: TestIssuer,
+  issuer: IssuerEndpoints,
   databaseEnv: Record<string, string>,
   env: Record<string, string> = {},
   onStop: () => Promise<void> = async () => {},
@@ -57,6 +61,7 @@ export async function startOrgraphOn(
   });
   const orgraph = await createOrgraph(config);
   const url = await orgraph.listen();
+  let stopped: Promise<void> | undefined;
   return {
     url,
     orgraph,
@@ -89,9 +94,10 @@ export async function startOrgraphOn(
       const family = name.split('{')[0];
       return Number(line?.split(' ')[1] ?? (text.includes(`# TYPE ${family} `) ? 0 : NaN));
     },
-    stop: async () => {
-      await orgraph.stop();
-      await onStop();
-    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await orgraph.stop();
+        await onStop();
+      })()),
   };
 }

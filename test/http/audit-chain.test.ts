@@ -6,37 +6,26 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { engine } from '../helpers/database.js';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
-import { seedFor } from '../helpers/seed.js';
+import { ADD_MEMBER } from '../helpers/operations.js';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 import type { AuditEventRow } from '../../src/db/schema.js';
 import { verifyChain } from '../../src/mutations/audit-chain.js';
 import { allAuditEvents } from '../../src/features/audit/audit-queries.js';
 
-let issuer: TestIssuer;
-let server: TestOrgraph;
-let seed: ReturnType<typeof seedFor>;
+const t = useOrgraph();
 
 beforeAll(async () => {
-  issuer = await startIssuer();
-  server = await startOrgraph(issuer);
-  seed = seedFor(server, issuer);
-  await seed.organization('acme', { owner: 'alice', writers: ['bob'], readers: ['carol'] });
-  await seed.organization('globex', { owner: 'gina' });
+  await t.seed.organization('acme', { owner: 'alice', writers: ['bob'], readers: ['carol'] });
+  await t.seed.organization('globex', { owner: 'gina' });
 });
 
-afterAll(async () => {
-  await server?.stop();
-  await issuer?.stop();
-});
-
-const db = () => server.orgraph.database.db;
+const db = () => t.server.orgraph.database.db;
 
 /** `npm run audit:verify`, as an operator runs it, against this server's database. */
 async function verifyCommand(): Promise<{ code: number; out: string }> {
-  const url = server.databaseEnv.DATABASE_URL;
+  const url = t.server.databaseEnv.DATABASE_URL;
   if (!url) throw new Error('the command needs a database another process can open');
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/verify-audit.ts'], {
@@ -51,16 +40,15 @@ async function verifyCommand(): Promise<{ code: number; out: string }> {
 
 describe('the audit trail', () => {
   it('records denied attempts, with actor, operation, outcome and request id, and no token', async () => {
-    const bob = await seed.person('bob');
-    const alice = await seed.person('alice');
-    const acme = (await server.graphql(alice.token, '{ organization(slug: "acme") { id } }')).data.organization.id;
-    const add = 'mutation($i: AddOrganizationMemberInput!) { addOrganizationMember(input: $i) { member { role } } }';
-    const refused = await server.graphql(bob.token, add, { i: { organizationId: acme, userSubject: 'auth0|mallory', role: 'OWNER' } });
+    const bob = await t.seed.person('bob');
+    const alice = await t.seed.person('alice');
+    const acme = (await t.server.graphql(alice.token, '{ organization(slug: "acme") { id } }')).data.organization.id;
+    const refused = await t.server.graphql(bob.token, ADD_MEMBER, { i: { organizationId: acme, userSubject: 'auth0|mallory', role: 'OWNER' } });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const badInput = await server.graphql(alice.token, add, { i: { organizationId: acme, role: 'READER' } });
+    const badInput = await t.server.graphql(alice.token, ADD_MEMBER, { i: { organizationId: acme, role: 'READER' } });
     expect(badInput.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
-    const log = await server.graphql(alice.token, `{ organization(slug: "acme") { auditLog(first: 1) { edges { node {
+    const log = await t.server.graphql(alice.token, `{ organization(slug: "acme") { auditLog(first: 1) { edges { node {
       operation outcome actorKind actorUser { subject } details requestId } } } } }`);
     expect(log.data.organization.auditLog.edges[0].node).toEqual({
       operation: 'addOrganizationMember',

@@ -6,17 +6,27 @@
  * the audit log included, reads the same before and after.
  *
  * Every response this file receives, the seed's included, is checked for
- * leaks: no stack frames, no SQL text, no bearer token.
+ * leaks (helpers/leaks.ts): no stack frames, no SQL text, no bearer token.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, type GraphQLResponse, type TestOrgraph } from '../helpers/orgraph.js';
-import { seedFor, type Person, type SeededOrganization } from '../helpers/seed.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectOnlyError, expectPayload, expectRefusal, expectUnchanged } from '../helpers/expect.js';
+import { cursorOf, globalId } from '../helpers/ids.js';
+import { leakChecks } from '../helpers/leaks.js';
+import {
+  ADD_MEMBER,
+  CHANGE_MEMBER_ROLE,
+  CREATE_MACHINE_CLIENT,
+  CREATE_ORGANIZATION,
+  REMOVE_MEMBER,
+  REVOKE_MACHINE_CLIENT,
+  UPDATE_ORGANIZATION,
+} from '../helpers/operations.js';
+import type { GraphQLResponse } from '../helpers/orgraph.js';
+import type { Person, SeededOrganization } from '../helpers/seed.js';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 
-let issuer: TestIssuer;
-let server: TestOrgraph;
-let seed: ReturnType<typeof seedFor>;
+const t = useOrgraph({}, { leakChecked: true });
 let acme: SeededOrganization;
 let globex: SeededOrganization;
 let alice: Person; // owner of acme
@@ -25,55 +35,20 @@ let gus: Person; // reader in globex only
 let outsider: Person; // signed in, member of nothing
 let acmeCiId: string; // global ID of acme's machine client `acme-ci`
 let globexCiId: string; // global ID of globex's machine client `globex-ci`
-let responsesChecked = 0;
-
-// ---------------------------------------------------------------------------
-// Leak checks on every response
-// ---------------------------------------------------------------------------
-
-/** A JavaScript stack frame, raw or JSON-escaped: `at fn (file:1:2)`, `at file:1:2`, `\n    at ...`. */
-const STACK_FRAME = /(?:^|\n|\\n)\s*at\s|\bat\s+(?:async\s+)?\S+\s+\(\S*:\d+:\d+\)|\bat\s+(?:file|node):\S*:\d+:\d+/;
-const SQL_TEXT = /\b(?:select|insert)\s/i;
-
-function assertNoLeak(raw: string, token: string | null) {
-  expect(raw, 'response contains a stack frame').not.toMatch(STACK_FRAME);
-  expect(raw, 'response contains a stack trace').not.toMatch(/stacktrace/i);
-  expect(raw, 'response contains SQL text').not.toMatch(SQL_TEXT);
-  if (token) expect(raw.includes(token), 'response contains the bearer token').toBe(false);
-  responsesChecked++;
-}
-
-/** The test server, with every GraphQL response checked by `assertNoLeak`. */
-function checked(inner: TestOrgraph): TestOrgraph {
-  const graphql = (async (token: string | null, query: string, variables?: Record<string, unknown>) => {
-    const res = await inner.graphql(token, query, variables);
-    assertNoLeak(res.raw, token);
-    return res;
-  }) as TestOrgraph['graphql'];
-  return { ...inner, graphql };
-}
-
-// ---------------------------------------------------------------------------
-// Helpers
-// ---------------------------------------------------------------------------
-
-const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url');
-const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 const MUTATIONS = {
-  createOrganization: `mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id slug name } } }`,
-  updateOrganization: `mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { id name externalId } } }`,
-  addOrganizationMember: `mutation($i: AddOrganizationMemberInput!) { addOrganizationMember(input: $i) { member { role user { id subject } } } }`,
-  changeOrganizationMemberRole: `mutation($i: ChangeOrganizationMemberRoleInput!) { changeOrganizationMemberRole(input: $i) { member { role } } }`,
-  removeOrganizationMember: `mutation($i: RemoveOrganizationMemberInput!) { removeOrganizationMember(input: $i) { removedUserId } }`,
-  createMachineClient: `mutation($i: CreateMachineClientInput!) { createMachineClient(input: $i) { machineClient { id clientId revokedAt } } }`,
-  revokeMachineClient: `mutation($i: RevokeMachineClientInput!) { revokeMachineClient(input: $i) { machineClient { clientId revokedAt } } }`,
+  createOrganization: CREATE_ORGANIZATION,
+  updateOrganization: UPDATE_ORGANIZATION,
+  addOrganizationMember: ADD_MEMBER,
+  changeOrganizationMemberRole: CHANGE_MEMBER_ROLE,
+  removeOrganizationMember: REMOVE_MEMBER,
+  createMachineClient: CREATE_MACHINE_CLIENT,
+  revokeMachineClient: REVOKE_MACHINE_CLIENT,
 } as const;
 type MutationName = keyof typeof MUTATIONS;
 
-type Code = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
 interface Expected {
-  code: Code;
+  code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
   /** For BAD_USER_INPUT: the exact `extensions.field`, which the message must mention too. */
   field?: string;
   /** Words the message must contain (case-insensitive). */
@@ -81,62 +56,24 @@ interface Expected {
 }
 
 /** Exactly one error, with the code, a clear message and (for BAD_USER_INPUT raised by a resolver) the field. */
-function expectError(res: GraphQLResponse, { code, field, mentions = [] }: Expected) {
-  expect(res.errors, `expected one ${code} error, got ${res.raw}`).toHaveLength(1);
-  const error = res.errors![0]!;
-  const extensions = (error.extensions ?? {}) as Record<string, unknown>;
-  expect(extensions.code, res.raw).toBe(code);
-  expect(error.message).not.toBe('Internal server error');
-  expect(error.message.length).toBeGreaterThan(5);
-  if (code === 'BAD_USER_INPUT' && res.status === 200) {
-    // A resolver's BAD_USER_INPUT names the offending field.
-    expect(typeof extensions.field, `BAD_USER_INPUT without extensions.field: ${res.raw}`).toBe('string');
-    expect((extensions.field as string).length).toBeGreaterThan(0);
-  }
-  if (field !== undefined) {
-    expect(extensions.field, res.raw).toBe(field);
-    expect(error.message).toContain(field);
-  }
-  for (const word of mentions) expect(error.message.toLowerCase()).toContain(word.toLowerCase());
-}
-
-/** Runs `call`, asserting that no table (audit_events included) changed. */
-async function unchanged<T>(call: () => Promise<T>): Promise<T> {
-  const before = await server.snapshot();
-  const result = await call();
-  expect(await server.snapshot()).toEqual(before);
-  return result;
-}
+const expectError = (res: GraphQLResponse, { code, ...expected }: Expected) => expectOnlyError(res, code, expected);
 
 /** Calls a mutation that must fail: 200, no data, the expected error, the database untouched. */
-async function expectRefused(name: MutationName, input: Record<string, unknown>, expected: Expected, token = alice.token) {
-  const res = await unchanged(() => server.graphql(token, MUTATIONS[name], { i: input }));
-  expect(res.status, res.raw).toBe(200);
-  expectError(res, expected);
-  expect(res.data ?? null).toBeNull();
-  return res;
-}
+const expectRefused = (name: MutationName, input: Record<string, unknown>, { code, ...expected }: Expected, token = alice.token) =>
+  expectRefusal(t.server, token, MUTATIONS[name], input, code, expected);
 
-async function mutate(name: MutationName, input: Record<string, unknown>, token = alice.token) {
-  const res = await server.graphql(token, MUTATIONS[name], { i: input });
-  expect(res.errors, res.raw).toBeUndefined();
-  return res.data[name];
-}
+const mutate = async (name: MutationName, input: Record<string, unknown>, token = alice.token) =>
+  expectPayload(await t.server.graphql(token, MUTATIONS[name], { i: input }));
 
-// ---------------------------------------------------------------------------
-// Fixture
-// ---------------------------------------------------------------------------
+const unchanged = <T>(call: () => Promise<T>) => expectUnchanged(t.server, call);
 
 beforeAll(async () => {
-  issuer = await startIssuer();
-  server = checked(await startOrgraph(issuer));
-  seed = seedFor(server, issuer);
-  acme = await seed.organization('acme', { owner: 'alice', writers: ['bob'] });
-  globex = await seed.organization('globex', { owner: 'gina', readers: ['gus'] });
+  acme = await t.seed.organization('acme', { owner: 'alice', writers: ['bob'] });
+  globex = await t.seed.organization('globex', { owner: 'gina', readers: ['gus'] });
   alice = acme.owner;
   bob = acme.members.bob!;
   gus = globex.members.gus!;
-  outsider = await seed.person('outsider');
+  outsider = await t.seed.person('outsider');
   acmeCiId = (await mutate('createMachineClient', { organizationId: acme.id, clientId: 'acme-ci', name: 'Acme CI', role: 'WRITER' }))
     .machineClient.id;
   await mutate('createMachineClient', { organizationId: acme.id, clientId: 'acme-old', name: 'Old', role: 'READER' });
@@ -146,15 +83,6 @@ beforeAll(async () => {
   ).machineClient.id;
   await mutate('updateOrganization', { organizationId: globex.id, externalId: 'org_globex' }, globex.owner.token);
 });
-
-afterAll(async () => {
-  await server?.stop();
-  await issuer?.stop();
-});
-
-// ---------------------------------------------------------------------------
-// createOrganization
-// ---------------------------------------------------------------------------
 
 describe('createOrganization', () => {
   const SLUG_ERROR: Expected = { code: 'BAD_USER_INPUT', field: 'slug' };
@@ -189,7 +117,7 @@ describe('createOrganization', () => {
   });
 
   it('accepts the boundary values (2 and 40 characters, single hyphens, a 100-character name)', async () => {
-    const { token } = await seed.person('boundary');
+    const { token } = await t.seed.person('boundary');
     const short = await mutate('createOrganization', { slug: 'b2', name: 'x' }, token);
     expect(short.organization).toMatchObject({ slug: 'b2', name: 'x' });
     const long = `a1-${'b'.repeat(35)}-c`;
@@ -198,10 +126,6 @@ describe('createOrganization', () => {
     expect(created.organization).toMatchObject({ slug: long, name: 'n'.repeat(100) });
   });
 });
-
-// ---------------------------------------------------------------------------
-// addOrganizationMember
-// ---------------------------------------------------------------------------
 
 describe('addOrganizationMember', () => {
   const add = (fields: Record<string, unknown>) => ({ organizationId: acme.id, role: 'READER', ...fields });
@@ -281,10 +205,6 @@ describe('addOrganizationMember', () => {
   });
 });
 
-// ---------------------------------------------------------------------------
-// changeOrganizationMemberRole / removeOrganizationMember
-// ---------------------------------------------------------------------------
-
 describe.each([
   ['changeOrganizationMemberRole', { role: 'WRITER' }],
   ['removeOrganizationMember', {}],
@@ -309,15 +229,11 @@ describe.each([
 
   it('still works for a real member (the refusals above are not blanket refusals)', async () => {
     // Runs on a scratch organization so the rest of the file keeps its fixture.
-    const scratch = await seed.organization(`scratch-${name.length}`, { owner: 'alice', readers: ['outsider'] });
-    const res = await server.graphql(alice.token, MUTATIONS[name], { i: { organizationId: scratch.id, userId: outsider.id, ...extra } });
+    const scratch = await t.seed.organization(`scratch-${name.length}`, { owner: 'alice', readers: ['outsider'] });
+    const res = await t.server.graphql(alice.token, MUTATIONS[name], { i: { organizationId: scratch.id, userId: outsider.id, ...extra } });
     expect(res.errors, res.raw).toBeUndefined();
   });
 });
-
-// ---------------------------------------------------------------------------
-// Machine clients
-// ---------------------------------------------------------------------------
 
 describe('createMachineClient', () => {
   const client = (clientId: string, fields: Record<string, unknown> = {}) => ({
@@ -360,10 +276,6 @@ describe('revokeMachineClient', () => {
   });
 });
 
-// ---------------------------------------------------------------------------
-// updateOrganization
-// ---------------------------------------------------------------------------
-
 describe('updateOrganization', () => {
   it('refuses a change of nothing: BAD_USER_INPUT', async () => {
     await expectRefused('updateOrganization', { organizationId: acme.id }, { code: 'BAD_USER_INPUT', mentions: ['name', 'externalId'] });
@@ -384,10 +296,6 @@ describe('updateOrganization', () => {
   });
 });
 
-// ---------------------------------------------------------------------------
-// Pagination
-// ---------------------------------------------------------------------------
-
 describe('pagination', () => {
   const ORGS = `query($first: Int, $after: String) { organizations(first: $first, after: $after) { edges { cursor node { slug } } } }`;
   const MEMBERS = `query($first: Int, $after: String) {
@@ -396,7 +304,7 @@ describe('pagination', () => {
   const AUDIT = `query($after: String) { organization(slug: "acme") { auditLog(first: 2, after: $after) { edges { node { operation } } } } }`;
 
   async function expectBadPage(query: string, variables: Record<string, unknown>, expected: Expected) {
-    const res = await unchanged(() => server.graphql(alice.token, query, variables));
+    const res = await unchanged(() => t.server.graphql(alice.token, query, variables));
     expect(res.status, res.raw).toBe(200);
     expectError(res, expected);
     return res;
@@ -440,14 +348,14 @@ describe('pagination', () => {
   });
 
   it('pages through 5 members with first: 2, seeing each exactly once, in order', async () => {
-    const paged = await seed.organization('paged', { owner: 'pia', writers: ['pat', 'pam'], readers: ['pez', 'pol'] });
+    const paged = await t.seed.organization('paged', { owner: 'pia', writers: ['pat', 'pam'], readers: ['pez', 'pol'] });
     const query = `query($first: Int, $after: String) {
       organization(slug: "paged") { members(first: $first, after: $after) {
         edges { cursor node { user { subject } } }
         pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
       } }
     }`;
-    const all = await server.graphql(paged.owner.token, query, { first: 100 });
+    const all = await t.server.graphql(paged.owner.token, query, { first: 100 });
     expect(all.errors, all.raw).toBeUndefined();
     const expectedOrder: string[] = all.data.organization.members.edges.map((e: any) => e.node.user.subject);
     expect([...expectedOrder].sort()).toEqual(['auth0|pam', 'auth0|pat', 'auth0|pez', 'auth0|pia', 'auth0|pol']);
@@ -458,7 +366,7 @@ describe('pagination', () => {
     let after: string | null = null;
     for (let pageNumber = 0; ; pageNumber++) {
       expect(pageNumber, 'paging did not end').toBeLessThan(5);
-      const res: GraphQLResponse = await server.graphql(paged.owner.token, query, { first: 2, after });
+      const res: GraphQLResponse = await t.server.graphql(paged.owner.token, query, { first: 2, after });
       expect(res.errors, res.raw).toBeUndefined();
       const { edges, pageInfo } = res.data.organization.members;
       pageSizes.push(edges.length);
@@ -475,10 +383,6 @@ describe('pagination', () => {
   });
 });
 
-// ---------------------------------------------------------------------------
-// node(id:)
-// ---------------------------------------------------------------------------
-
 describe('node(id:)', () => {
   const NODE = `query($id: ID!) { node(id: $id) { __typename id } }`;
 
@@ -489,7 +393,7 @@ describe('node(id:)', () => {
     ['an ID of an unknown type', () => globalId('Planet', randomUUID())],
     ['an empty string', () => ''],
   ])('with %s is BAD_USER_INPUT on id', async (_label, id) => {
-    const res = await unchanged(() => server.graphql(alice.token, NODE, { id: id() }));
+    const res = await unchanged(() => t.server.graphql(alice.token, NODE, { id: id() }));
     expect(res.status).toBe(200);
     expectError(res, { code: 'BAD_USER_INPUT', field: 'id' });
   });
@@ -501,14 +405,14 @@ describe('node(id:)', () => {
     ['a user that does not exist', () => globalId('User', randomUUID()), () => alice],
     ["another tenant's machine client", () => globexCiId, () => alice],
   ])('with the well-formed ID of %s is null, with no error', async (_label, id, who) => {
-    const res = await server.graphql(who().token, NODE, { id: id() });
+    const res = await t.server.graphql(who().token, NODE, { id: id() });
     expect(res.status).toBe(200);
     expect(res.errors, res.raw).toBeUndefined();
     expect(res.data).toEqual({ node: null });
   });
 
   it('resolves a machine client for any member of its organization: clients author catalog rows members read', async () => {
-    const res = await server.graphql(bob.token, NODE, { id: acmeCiId });
+    const res = await t.server.graphql(bob.token, NODE, { id: acmeCiId });
     expect(res.errors, res.raw).toBeUndefined();
     expect(res.data).toEqual({ node: { __typename: 'MachineClient', id: acmeCiId } });
   });
@@ -519,16 +423,12 @@ describe('node(id:)', () => {
       [bob.id, 'User'],
       [acmeCiId, 'MachineClient'],
     ] as const) {
-      const res = await server.graphql(alice.token, NODE, { id });
+      const res = await t.server.graphql(alice.token, NODE, { id });
       expect(res.errors, res.raw).toBeUndefined();
       expect(res.data).toEqual({ node: { __typename: typename, id } });
     }
   });
 });
-
-// ---------------------------------------------------------------------------
-// GraphQL-level errors (before any resolver runs)
-// ---------------------------------------------------------------------------
 
 describe('GraphQL-level errors are refused with HTTP 400', () => {
   it.each([
@@ -540,7 +440,7 @@ describe('GraphQL-level errors are refused with HTTP 400', () => {
     ['an input variable with an unknown field', MUTATIONS.createOrganization, { i: { slug: 'extra', name: 'Extra', owner: 'me' } }],
     ['a String field given a number', MUTATIONS.createOrganization, { i: { slug: 42, name: 'Numbers' } }],
   ])('%s: 400 BAD_USER_INPUT', async (_label, query, variables) => {
-    const res = await unchanged(() => server.graphql(alice.token, query, variables));
+    const res = await unchanged(() => t.server.graphql(alice.token, query, variables));
     expect(res.status, res.raw).toBe(400);
     expectError(res, { code: 'BAD_USER_INPUT' });
     expect(res.data).toBeUndefined();
@@ -551,7 +451,7 @@ describe('GraphQL-level errors are refused with HTTP 400', () => {
     ['a stray token', 'query { viewer { kind } } }'],
     ['a mutation with a broken input', 'mutation { createOrganization(input: { slug: "x" name: }) { organization { id } } }'],
   ])('a syntax error (%s): 400 GRAPHQL_PARSE_FAILED', async (_label, query) => {
-    const res = await unchanged(() => server.graphql(alice.token, query));
+    const res = await unchanged(() => t.server.graphql(alice.token, query));
     expect(res.status, res.raw).toBe(400);
     expect(res.errors?.[0]?.extensions?.code, res.raw).toBe('GRAPHQL_PARSE_FAILED');
     expect(res.errors![0]!.message).toMatch(/syntax error/i);
@@ -563,7 +463,7 @@ describe('GraphQL-level errors are refused with HTTP 400', () => {
     ['an unknown argument', '{ organizations(last: 2) { edges { cursor } } }', 'last'],
     ['an unknown mutation', 'mutation { dropOrganization(input: {}) { ok } }', 'dropOrganization'],
   ])('%s: 400 GRAPHQL_VALIDATION_FAILED', async (_label, query, name) => {
-    const res = await unchanged(() => server.graphql(alice.token, query));
+    const res = await unchanged(() => t.server.graphql(alice.token, query));
     expect(res.status, res.raw).toBe(400);
     expect(res.errors?.[0]?.extensions?.code, res.raw).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(res.errors![0]!.message).toContain(name);
@@ -573,16 +473,7 @@ describe('GraphQL-level errors are refused with HTTP 400', () => {
 
 describe('leak checks', () => {
   it('ran on every response of this file', () => {
-    // Every request of this file, the seed's included, went through `checked`.
-    expect(responsesChecked).toBeGreaterThan(100);
-  });
-
-  it('would catch a leak (the patterns match what they must)', () => {
-    expect('Error: boom\n    at insertOrganization (/work/main/src/x.ts:1:2)').toMatch(STACK_FRAME);
-    expect(JSON.stringify({ stack: 'Error\n    at foo (file:///x.js:3:4)' })).toMatch(STACK_FRAME);
-    expect('at file:///work/main/src/x.ts:10:5').toMatch(STACK_FRAME);
-    expect('select "id" from "organizations"').toMatch(SQL_TEXT);
-    expect('INSERT INTO users').toMatch(SQL_TEXT);
-    expect(JSON.stringify({ message: 'slug must be 2 to 40 lower-case letters, digits or single hyphens, starting and ending with a letter or digit' })).not.toMatch(STACK_FRAME);
+    // Every request of this file, the seed's included, went through the leak check.
+    expect(leakChecks()).toBeGreaterThan(100);
   });
 });

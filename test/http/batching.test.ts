@@ -2,14 +2,11 @@
  * No N+1, authorization included: the statements a nested read costs depend
  * on the query's shape, not on how many rows its lists hold.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
-import { seedFor } from '../helpers/seed.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CREATE_ENVIRONMENT, PUBLISH_PACKAGE, PUSH_GENERATION } from '../helpers/operations.js';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 
-let issuer: TestIssuer;
-let server: TestOrgraph;
-let seed: ReturnType<typeof seedFor>;
+const t = useOrgraph();
 
 const NESTED = `{
   organizations(first: 100) {
@@ -35,61 +32,37 @@ const CATALOG = `query($slug: String!) {
 
 /** `size` environments with three generations each (one pushed by a machine client) and `size` packages with two versions. */
 async function catalogOf(slug: string, size: number) {
-  const org = await seed.organization(slug, { owner: `${slug}-owner` });
-  const gql = (token: string, query: string, i: Record<string, unknown>) =>
-    server.graphql(token, query, { i }).then((res) => {
-      if (res.errors) throw new Error(res.raw);
-      return res.data;
-    });
-  await gql(org.owner.token, 'mutation($i: CreateMachineClientInput!) { createMachineClient(input: $i) { machineClient { id } } }', {
-    organizationId: org.id, clientId: `${slug}-ci`, name: 'CI', role: 'WRITER',
-  });
-  const ci = await issuer.machineToken(`${slug}-ci`);
+  const org = await t.seed.organization(slug, { owner: `${slug}-owner` });
+  const ci = (await org.machineClient(`${slug}-ci`, 'WRITER', 'CI')).token;
   for (let i = 0; i < size; i++) {
-    const created = await gql(org.owner.token, 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { environment { id } } }', {
-      organizationId: org.id, name: `env-${i}`, manifest: { install: {} },
-    });
-    const environmentId = created.createEnvironment.environment.id;
-    const push = 'mutation($i: PushEnvironmentGenerationInput!) { pushEnvironmentGeneration(input: $i) { generation { number } } }';
-    await gql(ci, push, { environmentId, manifest: { install: { go: {} } }, description: 'from CI' });
-    await gql(org.owner.token, push, { environmentId, manifest: { install: { go: {}, jq: {} } }, description: 'by hand' });
+    const environmentId = (await t.seed.mutate(org.owner.token, CREATE_ENVIRONMENT, { organizationId: org.id, name: `env-${i}`, manifest: { install: {} } })).environment.id;
+    await t.seed.mutate(ci, PUSH_GENERATION, { environmentId, manifest: { install: { go: {} } }, description: 'from CI' });
+    await t.seed.mutate(org.owner.token, PUSH_GENERATION, { environmentId, manifest: { install: { go: {}, jq: {} } }, description: 'by hand' });
     for (const version of ['1.0.0', '1.1.0']) {
-      await gql(i % 2 ? ci : org.owner.token, 'mutation($i: PublishPackageInput!) { publishPackage(input: $i) { version { version } } }', {
-        organizationId: org.id, name: `pkg-${i}`, version, systems: ['x86_64-linux'],
-      });
+      await t.seed.mutate(i % 2 ? ci : org.owner.token, PUBLISH_PACKAGE, { organizationId: org.id, name: `pkg-${i}`, version, systems: ['x86_64-linux'] });
     }
   }
   return org;
 }
 
 beforeAll(async () => {
-  issuer = await startIssuer();
-  server = await startOrgraph(issuer);
-  seed = seedFor(server, issuer);
   await catalogOf('small', 3);
   await catalogOf('large', 30);
   // few-owner owns 3 organizations, many-owner 30, each with two more members.
   for (const [owner, count] of [['few', 3], ['many', 30]] as const) {
     for (let i = 0; i < count; i++) {
-      const org = await seed.organization(`${owner}-${i}`, { owner: `${owner}-owner`, writers: [`${owner}-w${i}`], readers: [`${owner}-r${i}`] });
-      await server.graphql(org.owner.token, `mutation($i: CreateMachineClientInput!) { createMachineClient(input: $i) { machineClient { id } } }`, {
-        i: { organizationId: org.id, clientId: `${owner}-${i}-ci`, name: 'CI', role: 'READER' },
-      });
+      const org = await t.seed.organization(`${owner}-${i}`, { owner: `${owner}-owner`, writers: [`${owner}-w${i}`], readers: [`${owner}-r${i}`] });
+      await org.machineClient(`${owner}-${i}-ci`, 'READER', 'CI');
     }
   }
 }, 120_000);
 
-afterAll(async () => {
-  await server?.stop();
-  await issuer?.stop();
-});
-
 async function statementsFor(person: string, query = NESTED, variables?: Record<string, unknown>) {
-  const token = (await seed.person(person)).token;
-  const before = await server.metric('orgraph_db_statements_total');
-  const res = await server.graphql(token, query, variables);
+  const token = (await t.seed.person(person)).token;
+  const before = await t.server.metric('orgraph_db_statements_total');
+  const res = await t.server.graphql(token, query, variables);
   expect(res.errors, res.raw).toBeUndefined();
-  return { statements: (await server.metric('orgraph_db_statements_total')) - before, data: res.data };
+  return { statements: (await t.server.metric('orgraph_db_statements_total')) - before, data: res.data };
 }
 
 describe('a nested read of organizations, members, users and machine clients', () => {

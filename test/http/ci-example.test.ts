@@ -5,36 +5,24 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
-import { seedFor, type SeededOrganization } from '../helpers/seed.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CREATE_ENVIRONMENT, CREATE_MACHINE_CLIENT } from '../helpers/operations.js';
+import type { SeededOrganization } from '../helpers/seed.js';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 
 const script = /<!-- ci-example:start -->\n```sh\n([\s\S]*?)```\n<!-- ci-example:end -->/.exec(
   readFileSync(new URL('../../README.md', import.meta.url), 'utf8'),
 )![1]!;
 
-let issuer: TestIssuer;
-let server: TestOrgraph;
+const t = useOrgraph();
 let org: SeededOrganization;
 let environmentId: string;
 
 beforeAll(async () => {
-  issuer = await startIssuer();
-  server = await startOrgraph(issuer);
-  org = await seedFor(server, issuer).organization('acme', { owner: 'alice' });
-  await server.graphql(org.owner.token, 'mutation($i: CreateMachineClientInput!) { createMachineClient(input: $i) { machineClient { id } } }', {
-    i: { organizationId: org.id, clientId: 'acme-ci', name: 'Acme CI', role: 'WRITER' },
-  });
-  const created = await server.graphql(org.owner.token, 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { environment { id } } }', {
-    i: { organizationId: org.id, name: 'web' },
-  });
-  environmentId = created.data.createEnvironment.environment.id;
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await issuer?.stop();
+  org = await t.seed.organization('acme', { owner: 'alice' });
+  // Registered, but no token fetched: the script gets its own.
+  await t.seed.mutate(org.owner.token, CREATE_MACHINE_CLIENT, { organizationId: org.id, clientId: 'acme-ci', name: 'Acme CI', role: 'WRITER' });
+  environmentId = (await t.seed.mutate(org.owner.token, CREATE_ENVIRONMENT, { organizationId: org.id, name: 'web' })).environment.id;
 });
 
 describe("the README's CI example", () => {
@@ -42,11 +30,11 @@ describe("the README's CI example", () => {
     const { stdout } = await promisify(execFile)('sh', ['-c', script], {
       env: {
         PATH: process.env.PATH,
-        AUTH_TOKEN_URL: issuer.tokenUrl,
-        AUDIENCE: issuer.audience,
+        AUTH_TOKEN_URL: t.issuer.tokenUrl,
+        AUDIENCE: t.issuer.audience,
         CLIENT_ID: 'acme-ci',
         CLIENT_SECRET: 'not-checked-by-the-test-issuer',
-        ORGRAPH_URL: server.url,
+        ORGRAPH_URL: t.server.url,
         ORGANIZATION_ID: org.id,
         ENVIRONMENT_ID: environmentId,
       },
@@ -54,7 +42,7 @@ describe("the README's CI example", () => {
     expect(stdout).not.toContain('"errors"');
     expect(stdout).toContain('"pushEnvironmentGeneration":{"generation":{"number":2}}');
 
-    const read = await server.graphql(org.owner.token, `{ organization(slug: "acme") {
+    const read = await t.server.graphql(org.owner.token, `{ organization(slug: "acme") {
       environment(name: "web") { currentGeneration { number description createdBy { ... on MachineClient { clientId } } } }
       package(name: "hello") { versions { version systems publishedBy { ... on MachineClient { clientId } } } }
     } }`);

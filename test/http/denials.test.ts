@@ -6,10 +6,11 @@
  * principal that sees the scope but lacks the role is FORBIDDEN, and that
  * attempt is recorded there as DENIED.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError, expectOk } from '../helpers/expect.js';
+import { missingId } from '../helpers/ids.js';
+import { CREATE_ENVIRONMENT, NODE_ID, PUSH_GENERATION, SAVE_PROCESS, SET_WORKSPACE_ROLE, UPDATE_ORGANIZATION } from '../helpers/operations.js';
 import type { Person, SeededOrganization } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
@@ -19,32 +20,23 @@ let outsider: Person;
 let reader: Person;
 const ids: Record<string, string> = {};
 
-const globalId = (type: string) => Buffer.from(`${type}:${randomUUID()}`).toString('base64url');
-
 const MUTATIONS = {
-  updateOrganization: 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { id } } }',
-  createEnvironment: 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { environment { id } } }',
-  pushEnvironmentGeneration: 'mutation($i: PushEnvironmentGenerationInput!) { pushEnvironmentGeneration(input: $i) { generation { number } } }',
-  setWorkspaceRole: 'mutation($i: SetWorkspaceRoleInput!) { setWorkspaceRole(input: $i) { workspace { id } } }',
-  saveProcess: 'mutation($i: SaveProcessInput!) { saveProcess(input: $i) { process { name } } }',
+  updateOrganization: UPDATE_ORGANIZATION,
+  createEnvironment: CREATE_ENVIRONMENT,
+  pushEnvironmentGeneration: PUSH_GENERATION,
+  setWorkspaceRole: SET_WORKSPACE_ROLE,
+  saveProcess: SAVE_PROCESS,
 };
 
 beforeAll(async () => {
   acme = await t.seed.organization('denials', { owner: 'dana', readers: ['rory'] });
   reader = acme.members.rory!;
   outsider = await t.seed.person('oscar');
-  const owner = acme.owner.token;
   ids.Organization = acme.id;
-  const env = expectOk<any>(await t.server.graphql(owner, MUTATIONS.createEnvironment, { i: { organizationId: acme.id, name: 'web', manifest: {} } }));
-  ids.Environment = env.createEnvironment.environment.id;
-  const ws = expectOk<any>(
-    await t.server.graphql(owner, 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { workspace { id } } }', { i: { organizationId: acme.id, slug: 'ops', name: 'Ops' } }),
-  );
-  ids.Workspace = ws.createWorkspace.workspace.id;
-  const project = expectOk<any>(
-    await t.server.graphql(owner, 'mutation($i: CreateProjectInput!) { createProject(input: $i) { project { id } } }', { i: { workspaceId: ids.Workspace, slug: 'alpha', name: 'Alpha' } }),
-  );
-  ids.Project = project.createProject.project.id;
+  ids.Environment = (await t.seed.mutate(acme.owner.token, CREATE_ENVIRONMENT, { organizationId: acme.id, name: 'web', manifest: {} })).environment.id;
+  const ws = await acme.workspace('ops', { name: 'Ops' });
+  ids.Workspace = ws.id;
+  ids.Project = (await ws.project('alpha', { owner: acme.owner, name: 'Alpha' })).id;
 });
 
 /** Every audit row of the database, DENIED ones included. */
@@ -73,7 +65,7 @@ describe('a mutation against a scope the principal cannot see', () => {
   it.each(cases)('%s: NOT_FOUND as for an ID of nothing, at the same cost, and no audit row', async (_what, who, mutation, type, input) => {
     const audit = await auditRows();
     const real = await attempt(who().token, MUTATIONS[mutation], { i: input(ids[type]!) });
-    const missing = await attempt(who().token, MUTATIONS[mutation], { i: input(globalId(type)) });
+    const missing = await attempt(who().token, MUTATIONS[mutation], { i: input(missingId(type)) });
     const refusal = expectError(real.res, 'NOT_FOUND');
     expect(refusal.message).toBe(expectError(missing.res, 'NOT_FOUND').message);
     expect(real.statements, `${real.statements} statements for a real ID, ${missing.statements} for a random one`).toBe(missing.statements);
@@ -83,8 +75,8 @@ describe('a mutation against a scope the principal cannot see', () => {
   it('is not found through node(id:) either, at the same cost', async () => {
     for (const type of ['Organization', 'Environment', 'Workspace', 'Project']) {
       const who = type === 'Workspace' || type === 'Project' ? reader : outsider;
-      const real = await attempt(who.token, 'query($id: ID!) { node(id: $id) { id } }', { id: ids[type] });
-      const missing = await attempt(who.token, 'query($id: ID!) { node(id: $id) { id } }', { id: globalId(type) });
+      const real = await attempt(who.token, NODE_ID, { id: ids[type] });
+      const missing = await attempt(who.token, NODE_ID, { id: missingId(type) });
       expect(expectOk<any>(real.res).node, type).toBeNull();
       expect(expectOk<any>(missing.res).node, type).toBeNull();
       expect(real.statements, type).toBe(missing.statements);

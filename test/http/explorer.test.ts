@@ -9,8 +9,8 @@ import { request } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
+import type { TestOrgraph } from '../helpers/orgraph.js';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HTML = { accept: 'text/html' };
@@ -33,26 +33,20 @@ interface PageGlobals {
   document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement> };
 }
 
-let issuer: TestIssuer;
+const quiet = { LOG_LEVEL: 'silent' };
+const t = useOrgraph(quiet);
 let server: TestOrgraph; // a real issuer, NODE_ENV=test: explorer on, no token in the page
 let dev: TestOrgraph; // no AUTH_ISSUER: the dev issuer, whose first demo user's token the page carries
 let production: TestOrgraph; // NODE_ENV=production: explorer off
 let productionOn: TestOrgraph; // NODE_ENV=production, EXPLORER=on
 
 beforeAll(async () => {
-  issuer = await startIssuer();
-  const quiet = { LOG_LEVEL: 'silent' };
-  [server, dev, production, productionOn] = await Promise.all([
-    startOrgraph(issuer, quiet),
-    startOrgraph(issuer, { ...quiet, AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_JWKS_URI: '', DEV_ISSUER_KEY_FILE: ':memory:' }),
-    startOrgraph(issuer, { ...quiet, NODE_ENV: 'production' }),
-    startOrgraph(issuer, { ...quiet, NODE_ENV: 'production', EXPLORER: 'on' }),
+  server = t.server;
+  [dev, production, productionOn] = await Promise.all([
+    t.start({ ...quiet, AUTH_ISSUER: '', AUTH_AUDIENCE: '', AUTH_JWKS_URI: '', DEV_ISSUER_KEY_FILE: ':memory:' }),
+    t.start({ ...quiet, NODE_ENV: 'production' }),
+    t.start({ ...quiet, NODE_ENV: 'production', EXPLORER: 'on' }),
   ]);
-});
-
-afterAll(async () => {
-  await Promise.all([server?.stop(), dev?.stop(), production?.stop(), productionOn?.stop()]);
-  await issuer?.stop();
 });
 
 /** A request with the path sent exactly as given (fetch would normalize `..` and encodings away). */
@@ -280,7 +274,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the explorer in headless Chromium', () =
   });
 
   it('with a real issuer, runs a query with a token typed into the headers editor', { timeout: 60_000 }, async () => {
-    const token = await issuer.userToken('auth0|explorer-user', { email: 'explorer-user@example.test' });
+    const token = await t.issuer.userToken('auth0|explorer-user', { email: 'explorer-user@example.test' });
     const { page, problems, close } = await open(server.url);
     try {
       await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', '{ viewer { kind } }');

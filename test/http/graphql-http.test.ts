@@ -12,9 +12,8 @@
  * list so the floor on ok results rises with it.
  */
 import { serverAudits, type AuditResult } from 'graphql-http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
+import { describe, expect, it } from 'vitest';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 
 /** Audit id -> the status it has today and why (details in docs/graphql-over-http.md). */
 const KNOWN_NOT_OK: Record<string, { status: 'warn' | 'notice'; why: string }> = {
@@ -25,22 +24,11 @@ const KNOWN_NOT_OK: Record<string, { status: 'warn' | 'notice'; why: string }> =
 
 const AUDIT_COUNT = 61;
 
-let issuer: TestIssuer;
-let server: TestOrgraph;
-
-beforeAll(async () => {
-  issuer = await startIssuer();
-  server = await startOrgraph(issuer);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  await issuer?.stop();
-});
+const t = useOrgraph();
 
 describe('GraphQL over HTTP (graphql-http server audits)', () => {
   it('passes every MUST audit; every other result that is not ok is a known, documented one', async () => {
-    const audits = serverAudits({ url: () => `${server.url}/graphql`, fetchFn: fetch });
+    const audits = serverAudits({ url: () => `${t.server.url}/graphql`, fetchFn: fetch });
     const results: AuditResult[] = [];
     for (const audit of audits) results.push(await audit.fn()); // one at a time: readable server logs
 

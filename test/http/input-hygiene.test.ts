@@ -7,7 +7,10 @@
  * response holds no stack, SQL or token, and /healthz answers 200.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { codes, expectError, expectNoLeak, expectOk } from '../helpers/expect.js';
+import { codes, expectError, expectOk, expectOnlyError } from '../helpers/expect.js';
+import { expectNoLeak } from '../helpers/leaks.js';
+import { CREATE_ENVIRONMENT, CREATE_ORGANIZATION, NODE_ID, PUSH_GENERATION, UPDATE_ORGANIZATION } from '../helpers/operations.js';
+import { send } from '../helpers/requests.js';
 import type { Person, SeededOrganization } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
@@ -17,37 +20,25 @@ let acme: SeededOrganization;
 let environmentId: string;
 let before: Record<string, unknown[]>;
 
-const CREATE_ORGANIZATION = 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } } }';
-const CREATE_ENVIRONMENT = 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { environment { id } } }';
-const PUSH = 'mutation($i: PushEnvironmentGenerationInput!) { pushEnvironmentGeneration(input: $i) { generation { number } } }';
-const UPDATE_ORGANIZATION = 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { id name } } }';
+const PUSH = PUSH_GENERATION;
 
 beforeAll(async () => {
   acme = await t.seed.organization('acme-hygiene', { owner: 'alice' });
   alice = acme.owner;
-  const created = expectOk<any>(await t.server.graphql(alice.token, CREATE_ENVIRONMENT, { i: { organizationId: acme.id, name: 'web', manifest: { a: 1 } } }));
-  environmentId = created.createEnvironment.environment.id;
-  expectOk(await t.server.graphql(alice.token, PUSH, { i: { environmentId, manifest: { b: 2 } } }));
+  environmentId = (await t.seed.mutate(alice.token, CREATE_ENVIRONMENT, { organizationId: acme.id, name: 'web', manifest: { a: 1 } })).environment.id;
+  await t.seed.mutate(alice.token, PUSH, { environmentId, manifest: { b: 2 } });
 });
 
 /** Posts a body exactly as given: JSON.stringify cannot write `1e400`, and some checks need raw text. */
 async function postRaw(body: string, token: string | null = alice.token) {
-  const response = await fetch(`${t.server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body,
-  });
-  const raw = await response.text();
-  return { status: response.status, raw, ...JSON.parse(raw) };
+  const reply = await send(t.server.url, '/graphql', { headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  return { status: reply.status, raw: reply.raw, ...reply.body };
 }
 
 /** A bad-input answer: BAD_USER_INPUT, the field named in `extensions.field` and the message, nothing written, no leak. */
 async function expectRefused(res: Awaited<ReturnType<typeof postRaw>>, field: string, mentions: RegExp) {
   expectNoLeak(res.raw, [alice.token]);
-  expect(codes(res), res.raw).toEqual(['BAD_USER_INPUT']);
-  expect(res.errors[0].extensions.field, res.raw).toBe(field);
-  expect(res.errors[0].message, res.raw).toContain(field);
-  expect(res.errors[0].message, res.raw).toMatch(mentions);
+  expectOnlyError(res, 'BAD_USER_INPUT', { field, mentions: [mentions] });
   expect(await t.server.snapshot()).toEqual(before);
   expect((await fetch(`${t.server.url}/healthz`)).status).toBe(200);
 }
@@ -141,7 +132,7 @@ describe('cursors and global IDs have exactly one spelling', () => {
     for (const organizationId of spellings) {
       const res = await postRaw(JSON.stringify({ query: UPDATE_ORGANIZATION, variables: { i: { organizationId, name: 'Renamed' } } }));
       await expectRefused(res, 'organizationId', /not a valid/);
-      const node = await t.server.graphql(alice.token, 'query($id: ID!) { node(id: $id) { id } }', { id: organizationId });
+      const node = await t.server.graphql(alice.token, NODE_ID, { id: organizationId });
       expect(codes(node), node.raw).toEqual(['BAD_USER_INPUT']);
     }
     const renamed = expectOk<any>(await t.server.graphql(alice.token, UPDATE_ORGANIZATION, { i: { organizationId: canonical, name: 'Renamed' } }));
@@ -162,7 +153,7 @@ describe('requests the server does not serve are client errors', () => {
 
   it('a subscription is a 400 that says subscriptions are not served', async () => {
     const res = await postRaw(JSON.stringify({ query: 'subscription { viewer { kind } }' }));
-    expect(expectError(res, 'GRAPHQL_VALIDATION_FAILED', 400).message).toMatch(/Subscriptions are not served/);
+    expect(expectError(res, 'GRAPHQL_VALIDATION_FAILED', { status: 400 }).message).toMatch(/Subscriptions are not served/);
     const anonymous = await postRaw(JSON.stringify({ query: 'subscription S { anything }' }), null);
     expect(anonymous.status, anonymous.raw).toBe(400);
     expect(codes(anonymous)).not.toContain('INTERNAL_SERVER_ERROR');

@@ -5,7 +5,7 @@
  * else's address: an unverified email is as unknown as no email.
  */
 import { describe, expect, it } from 'vitest';
-import { ADD_MEMBER } from '../helpers/seed.js';
+import { ADD_MEMBER } from '../helpers/operations.js';
 import { expectError, expectOk } from '../helpers/expect.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 

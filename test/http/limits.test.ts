@@ -3,27 +3,19 @@
  * states the limit; production mode reveals nothing about the schema to
  * anonymous callers and masks internal errors with a request id.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestOrgraph } from '../helpers/orgraph.js';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 
-let issuer: TestIssuer;
+const t = useOrgraph({ LIMIT_COST: '2000' });
 let server: TestOrgraph;
 let production: TestOrgraph;
 let token: string;
 
 beforeAll(async () => {
-  issuer = await startIssuer();
-  [server, production] = await Promise.all([
-    startOrgraph(issuer, { LIMIT_COST: '2000' }),
-    startOrgraph(issuer, { NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
-  ]);
-  token = await issuer.userToken('auth0|limits');
-});
-
-afterAll(async () => {
-  await Promise.all([server?.stop(), production?.stop()]);
-  await issuer?.stop();
+  server = t.server;
+  production = await t.start({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+  token = await t.issuer.userToken('auth0|limits');
 });
 
 async function refused(query: string, limit: RegExp, target = server) {

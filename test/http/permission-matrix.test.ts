@@ -1,76 +1,35 @@
 /**
- * FlowX's "Quick capability comparison" table (seeds/003), every cell that is
- * not N/A: 15 capabilities x 9 roles, each role held by a real user with a
- * real token, each capability exercised through its mutation over HTTP.
- *
- * The table below is the seed's, copied verbatim. Where its prose is more
- * restrictive, the restrictive reading wins (RESTRICTIONS), and a ✅* cell
- * (workspace roles on project configuration) is allowed only on a project
- * the user was granted PROJECT_EDITOR on.
+ * FlowX's "Quick capability comparison" table (seeds/003, in
+ * helpers/permission-matrix.ts), every cell that is not N/A: 15 capabilities
+ * x 9 roles, each role held by a real user with a real token, each
+ * capability exercised through its mutation over HTTP. A ✅* cell is allowed
+ * only on a project the user was granted PROJECT_EDITOR on.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, type TestOrgraph } from '../helpers/orgraph.js';
-import { seedFor, type Person } from '../helpers/seed.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  CREATE_BUILD,
+  CREATE_GROUP,
+  CREATE_OPERATION,
+  CREATE_PROJECT,
+  CREATE_WORKSPACE,
+  GRANT_PROJECT_ACCESS,
+  SAVE_FONT,
+  SAVE_INTEGRATION,
+  SAVE_PROCESS,
+  SAVE_TEMPLATE,
+  SAVE_THEME,
+  SET_ACTIVE_POLICY,
+  SET_CONFIG_PARAMETER,
+  SET_PROCESS_VARIABLE,
+  SET_WORKSPACE_ROLE,
+  START_PROCESS_INSTANCE,
+} from '../helpers/operations.js';
+import { CELLS, MATRIX, ROLES, STARRED, type Role } from '../helpers/permission-matrix.js';
+import type { Person, WorkspaceRole } from '../helpers/seed.js';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 
-const SEED_TABLE = `
-| Create workspace          | ✅          | ❌                | ❌               | ❌             | ❌               | ❌                  | ❌              | ❌               | ❌               |
-| Manage workspace users    | ✅          | ✅                | ❌               | ❌             | ❌               | ❌                  | ❌              | ❌               | ❌               |
-| Create projects           | ✅          | ✅                | ✅               | ✅             | ✅               | ✅                  | N/A            | N/A             | N/A             |
-| Edit themes               | ✅          | ✅                | ❌               | ✅             | ❌               | ❌                  | N/A            | N/A             | N/A             |
-| Manage fonts              | ✅          | ✅                | ❌               | ✅             | ❌               | ❌                  | N/A            | N/A             | N/A             |
-| Create builds             | ✅          | ✅                | ❌               | ❌             | ✅               | ❌                  | ✅              | ✅               | ❌               |
-| Edit active policy        | ✅          | ✅                | ❌               | ❌             | ✅               | ❌                  | ✅              | ✅               | ❌               |
-| Manage config parameters  | ✅          | ✅                | ❌               | ❌             | ✅               | ❌                  | ✅              | ✅               | ❌               |
-| Manage operations         | ✅          | ✅                | ❌               | ❌             | ✅               | ✅                  | N/A            | N/A             | N/A             |
-| Edit process variables    | ✅          | ✅                | ✅               | ❌             | ✅               | ✅                  | N/A            | N/A             | N/A             |
-| Edit processes            | ✅          | ✅\\*              | ✅\\*             | ✅\\*           | ✅\\*             | ✅\\*                | ✅              | ✅               | ❌               |
-| Manage templates          | ✅          | ✅\\*              | ✅\\*             | ✅\\*           | ✅\\*             | ✅\\*                | ✅              | ✅               | ❌               |
-| Configure integrations    | ✅          | ✅\\*              | ✅\\*             | ✅\\*           | ✅\\*             | ✅\\*                | ✅              | ✅               | ❌               |
-| Grant project access      | ✅          | ✅                | ❌               | ❌             | ❌               | ❌                  | ✅              | ❌               | ❌               |
-| Manage workspace access   | ✅          | ✅                | ❌               | ❌             | ❌               | ❌                  | ❌              | ❌               | ❌               |
-`;
-
-const ROLES = [
-  'org_admin',
-  'workspace_admin',
-  'workspace_user',
-  'theme_editor',
-  'runtime_editor',
-  'operations_editor',
-  'project_owner',
-  'project_editor',
-  'project_viewer',
-] as const;
-type Role = (typeof ROLES)[number];
-
-/** Cells where the seed's prose is more restrictive than its table: denied. */
-const RESTRICTIONS: [capability: string, role: Role, why: string][] = [
-  ['Edit process variables', 'workspace_user', "the prose gives workspace_user read-only runtime access"],
-];
-
-type Cell = 'allow' | 'deny' | 'allow-with-grant' | 'n/a';
-
-function parseTable(): { capability: string; cells: Record<Role, Cell> }[] {
-  return SEED_TABLE.trim()
-    .split('\n')
-    .map((line) => {
-      const [capability, ...marks] = line.split('|').slice(1, -1).map((c) => c.trim());
-      const cells = Object.fromEntries(
-        ROLES.map((role, i) => {
-          const mark = marks[i]!;
-          const restricted = RESTRICTIONS.some(([c, r]) => c === capability && r === role);
-          const cell: Cell = mark === 'N/A' ? 'n/a' : restricted || mark === '❌' ? 'deny' : mark.includes('*') ? 'allow-with-grant' : 'allow';
-          return [role, cell];
-        }),
-      ) as Record<Role, Cell>;
-      return { capability: capability!, cells };
-    });
-}
-
-let issuer: TestIssuer;
-let server: TestOrgraph;
+const t = useOrgraph();
 let people: Record<Role, Person>;
 let spare: Person[];
 let orgId: string;
@@ -84,63 +43,33 @@ let instanceId: string;
 
 const unique = () => randomBytes(4).toString('hex');
 
-async function ok(token: string, query: string, input: Record<string, unknown>) {
-  const res = await server.graphql(token, query, { i: input });
-  if (res.errors) throw new Error(`${query.slice(0, 60)}: ${res.raw}`);
-  return res.data;
-}
-
-const M = {
-  createWorkspace: 'mutation($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { workspace { id } } }',
-  setWorkspaceRole: 'mutation($i: SetWorkspaceRoleInput!) { setWorkspaceRole(input: $i) { workspace { id } } }',
-  createProject: 'mutation($i: CreateProjectInput!) { createProject(input: $i) { project { id } } }',
-  saveTheme: 'mutation($i: SaveThemeInput!) { saveTheme(input: $i) { theme { name } } }',
-  saveFont: 'mutation($i: SaveFontInput!) { saveFont(input: $i) { font { family } } }',
-  createBuild: 'mutation($i: CreateBuildInput!) { createBuild(input: $i) { build { id } } }',
-  setActivePolicy: 'mutation($i: SetActivePolicyInput!) { setActivePolicy(input: $i) { project { id } } }',
-  setConfigParameter: 'mutation($i: SetConfigParameterInput!) { setConfigParameter(input: $i) { configParameter { key } } }',
-  createOperation: 'mutation($i: CreateOperationInput!) { createOperation(input: $i) { operation { kind } } }',
-  setProcessVariable: 'mutation($i: SetProcessVariableInput!) { setProcessVariable(input: $i) { processInstance { id } } }',
-  saveProcess: 'mutation($i: SaveProcessInput!) { saveProcess(input: $i) { process { name } } }',
-  saveTemplate: 'mutation($i: SaveTemplateInput!) { saveTemplate(input: $i) { template { name } } }',
-  saveIntegration: 'mutation($i: SaveIntegrationInput!) { saveIntegration(input: $i) { integration { name } } }',
-  grantProjectAccess: 'mutation($i: GrantProjectAccessInput!) { grantProjectAccess(input: $i) { project { id } } }',
-  createGroup: 'mutation($i: CreateGroupInput!) { createGroup(input: $i) { group { id } } }',
-  startProcessInstance: 'mutation($i: StartProcessInstanceInput!) { startProcessInstance(input: $i) { processInstance { id } } }',
-};
-
 /** Each capability's mutation, with fresh input so that one attempt never collides with another. */
 const ACTIONS: Record<string, (project: string) => [string, Record<string, unknown>]> = {
-  'Create workspace': () => [M.createWorkspace, { organizationId: orgId, slug: `ws-${unique()}`, name: 'W' }],
-  'Manage workspace users': () => [M.setWorkspaceRole, { workspaceId, userId: spare[0]!.id, role: 'WORKSPACE_USER' }],
-  'Create projects': () => [M.createProject, { workspaceId, slug: `p-${unique()}`, name: 'P', everyoneRole: null }],
-  'Edit themes': () => [M.saveTheme, { workspaceId, name: `theme-${unique()}`, tokens: { primary: '#000' } }],
-  'Manage fonts': () => [M.saveFont, { workspaceId, family: `Font ${unique()}`, source: 'https://fonts.example/f.woff2' }],
-  'Create builds': (project) => [M.createBuild, { projectId: project, version: `1.0.${parseInt(unique(), 16)}` }],
-  'Edit active policy': (project) => [M.setActivePolicy, { projectId: project, buildId }],
-  'Manage config parameters': (project) => [M.setConfigParameter, { projectId: project, key: `k_${unique()}`, value: 'v' }],
-  'Manage operations': () => [M.createOperation, { processInstanceId: instanceId, kind: 'MIGRATION' }],
-  'Edit process variables': () => [M.setProcessVariable, { processInstanceId: instanceId, name: `v_${unique()}`, value: 1 }],
-  'Edit processes': (project) => [M.saveProcess, { projectId: project, name: `process-${unique()}`, definition: { nodes: [] } }],
-  'Manage templates': (project) => [M.saveTemplate, { projectId: project, name: `template-${unique()}`, body: { html: '' } }],
-  'Configure integrations': (project) => [M.saveIntegration, { projectId: project, name: `int-${unique()}`, config: { url: 'x' } }],
-  'Grant project access': (project) => [M.grantProjectAccess, { projectId: project, userId: spare[1]!.id, role: 'PROJECT_VIEWER' }],
-  'Manage workspace access': () => [M.createGroup, { workspaceId, name: `group-${unique()}` }],
+  'Create workspace': () => [CREATE_WORKSPACE, { organizationId: orgId, slug: `ws-${unique()}`, name: 'W' }],
+  'Manage workspace users': () => [SET_WORKSPACE_ROLE, { workspaceId, userId: spare[0]!.id, role: 'WORKSPACE_USER' }],
+  'Create projects': () => [CREATE_PROJECT, { workspaceId, slug: `p-${unique()}`, name: 'P', everyoneRole: null }],
+  'Edit themes': () => [SAVE_THEME, { workspaceId, name: `theme-${unique()}`, tokens: { primary: '#000' } }],
+  'Manage fonts': () => [SAVE_FONT, { workspaceId, family: `Font ${unique()}`, source: 'https://fonts.example/f.woff2' }],
+  'Create builds': (project) => [CREATE_BUILD, { projectId: project, version: `1.0.${parseInt(unique(), 16)}` }],
+  'Edit active policy': (project) => [SET_ACTIVE_POLICY, { projectId: project, buildId }],
+  'Manage config parameters': (project) => [SET_CONFIG_PARAMETER, { projectId: project, key: `k_${unique()}`, value: 'v' }],
+  'Manage operations': () => [CREATE_OPERATION, { processInstanceId: instanceId, kind: 'MIGRATION' }],
+  'Edit process variables': () => [SET_PROCESS_VARIABLE, { processInstanceId: instanceId, name: `v_${unique()}`, value: 1 }],
+  'Edit processes': (project) => [SAVE_PROCESS, { projectId: project, name: `process-${unique()}`, definition: { nodes: [] } }],
+  'Manage templates': (project) => [SAVE_TEMPLATE, { projectId: project, name: `template-${unique()}`, body: { html: '' } }],
+  'Configure integrations': (project) => [SAVE_INTEGRATION, { projectId: project, name: `int-${unique()}`, config: { url: 'x' } }],
+  'Grant project access': (project) => [GRANT_PROJECT_ACCESS, { projectId: project, userId: spare[1]!.id, role: 'PROJECT_VIEWER' }],
+  'Manage workspace access': () => [CREATE_GROUP, { workspaceId, name: `group-${unique()}` }],
 };
 
 beforeAll(async () => {
-  issuer = await startIssuer();
-  server = await startOrgraph(issuer);
-  const seed = seedFor(server, issuer);
   const others = ROLES.filter((r) => r !== 'org_admin');
-  const org = await seed.organization('flowx', { owner: 'org_admin', readers: [...others, 'spare0', 'spare1'] });
+  const org = await t.seed.organization('flowx', { owner: 'org_admin', readers: [...others, 'spare0', 'spare1'] });
   orgId = org.id;
   people = Object.fromEntries(ROLES.map((r) => [r, org.members[r]!])) as Record<Role, Person>;
   spare = [org.members.spare0!, org.members.spare1!];
-  const admin = people.org_admin.token;
 
-  workspaceId = (await ok(admin, M.createWorkspace, { organizationId: orgId, slug: 'design', name: 'Design' })).createWorkspace.workspace.id;
-  const workspaceRole: Partial<Record<Role, string>> = {
+  const roles: Record<string, WorkspaceRole> = {
     workspace_admin: 'WORKSPACE_ADMIN',
     workspace_user: 'WORKSPACE_USER',
     theme_editor: 'THEME_EDITOR',
@@ -149,47 +78,30 @@ beforeAll(async () => {
     project_owner: 'WORKSPACE_USER',
     project_editor: 'WORKSPACE_USER',
     project_viewer: 'WORKSPACE_USER',
+    spare1: 'WORKSPACE_USER',
   };
-  for (const [role, wsRole] of Object.entries(workspaceRole)) {
-    await ok(admin, M.setWorkspaceRole, { workspaceId, userId: people[role as Role].id, role: wsRole });
-  }
-  await ok(admin, M.setWorkspaceRole, { workspaceId, userId: spare[1]!.id, role: 'WORKSPACE_USER' });
-
+  const ws = await org.workspace('design', { name: 'Design', roles });
+  workspaceId = ws.id;
+  const main = await ws.project('main', { owner: 'project_owner', name: 'main', editors: ['project_editor'], viewers: ['project_viewer'], everyoneRole: null });
+  projectId = main.id;
+  const editors = ['workspace_admin', 'workspace_user', 'theme_editor', 'runtime_editor', 'operations_editor'];
+  grantedProjectId = (await ws.project('granted', { owner: 'project_owner', name: 'granted', editors, everyoneRole: null })).id;
   const owner = people.project_owner.token;
-  const createProject = async (slug: string) =>
-    (await ok(owner, M.createProject, { workspaceId, slug, name: slug, everyoneRole: null })).createProject.project.id as string;
-  projectId = await createProject('main');
-  await ok(owner, M.grantProjectAccess, { projectId, userId: people.project_editor.id, role: 'PROJECT_EDITOR' });
-  await ok(owner, M.grantProjectAccess, { projectId, userId: people.project_viewer.id, role: 'PROJECT_VIEWER' });
-  grantedProjectId = await createProject('granted');
-  for (const role of ['workspace_admin', 'workspace_user', 'theme_editor', 'runtime_editor', 'operations_editor'] as const) {
-    await ok(owner, M.grantProjectAccess, { projectId: grantedProjectId, userId: people[role].id, role: 'PROJECT_EDITOR' });
-  }
-  buildId = (await ok(owner, M.createBuild, { projectId, version: '0.1.0' })).createBuild.build.id;
-  await ok(owner, M.saveProcess, { projectId, name: 'onboarding', definition: { nodes: [] } });
-  instanceId = (await ok(owner, M.startProcessInstance, { projectId, processName: 'onboarding' })).startProcessInstance.processInstance.id;
+  buildId = (await t.seed.mutate(owner, CREATE_BUILD, { projectId, version: '0.1.0' })).build.id;
+  await t.seed.mutate(owner, SAVE_PROCESS, { projectId, name: 'onboarding', definition: { nodes: [] } });
+  instanceId = (await t.seed.mutate(owner, START_PROCESS_INSTANCE, { projectId, processName: 'onboarding' })).processInstance.id;
 }, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await issuer?.stop();
-});
-
-const rows = parseTable();
-const cells = rows.flatMap(({ capability, cells: byRole }) =>
-  ROLES.filter((role) => byRole[role] !== 'n/a').map((role) => [capability, role, byRole[role]] as const),
-);
 
 describe('the permission matrix', () => {
   it('covers 15 capabilities and every cell that is not N/A', () => {
-    expect(rows).toHaveLength(15);
-    expect(Object.keys(ACTIONS).sort()).toEqual(rows.map((r) => r.capability).sort());
-    expect(cells).toHaveLength(120);
+    expect(MATRIX).toHaveLength(15);
+    expect(Object.keys(ACTIONS).sort()).toEqual(MATRIX.map((r) => r.capability).sort());
+    expect(CELLS).toHaveLength(120);
   });
 
-  it.each(cells)('%s as %s: %s', async (capability, role, cell) => {
+  it.each(CELLS)('%s as %s: %s', async (capability, role, cell) => {
     const [query, input] = ACTIONS[capability]!(projectId);
-    const res = await server.graphql(people[role].token, query, { i: input });
+    const res = await t.server.graphql(people[role].token, query, { i: input });
     if (cell === 'allow') {
       expect(res.errors, res.raw).toBeUndefined();
     } else {
@@ -199,10 +111,9 @@ describe('the permission matrix', () => {
     }
   });
 
-  const starred = cells.filter(([, , cell]) => cell === 'allow-with-grant');
-  it.each(starred)('%s as %s on a project granted to them as PROJECT_EDITOR: allowed', async (capability, role) => {
+  it.each(STARRED)('%s as %s on a project granted to them as PROJECT_EDITOR: allowed', async (capability, role) => {
     const [query, input] = ACTIONS[capability]!(grantedProjectId);
-    const res = await server.graphql(people[role].token, query, { i: input });
+    const res = await t.server.graphql(people[role].token, query, { i: input });
     expect(res.errors, res.raw).toBeUndefined();
   });
 });

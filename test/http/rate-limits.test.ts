@@ -7,18 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { codes, expectError, expectOk } from '../helpers/expect.js';
+import { post as postTo } from '../helpers/requests.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
 const REQUESTS = 6;
 
 async function post(url: string, token: string | null, query: string) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query }),
-  });
-  const raw = await response.text();
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), raw, ...JSON.parse(raw) };
+  const res = await postTo({ url }, token, query);
+  return { ...res, retryAfter: res.headers.get('retry-after') };
 }
 
 describe('requests per principal', () => {
@@ -33,7 +29,7 @@ describe('requests per principal', () => {
     expect(codes(refused)).toEqual(['RATE_LIMITED']);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
-    expect(refused.errors[0].message).toMatch(/Too many requests/);
+    expect(refused.errors![0]!.message).toMatch(/Too many requests/);
     expectOk(await post(t.server.url, other, '{ viewer { kind } }'));
     expect(await t.server.metric('orgraph_rate_limited_total{bucket="requests"}')).toBeGreaterThanOrEqual(1);
   });
@@ -64,20 +60,16 @@ describe('query cost per principal', () => {
     for (let i = 0; i < 3; i++) expectOk(await post(t.server.url, analyst, EXPENSIVE));
     const refused = await post(t.server.url, analyst, EXPENSIVE);
     expect(refused.status, refused.raw).toBe(429);
-    expect(expectError(refused, 'RATE_LIMITED', 429).message).toMatch(/expensive queries/);
+    expect(expectError(refused, 'RATE_LIMITED', { status: 429 }).message).toMatch(/expensive queries/);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expectOk(await post(t.server.url, await t.issuer.userToken('auth0|someone-else'), EXPENSIVE));
   });
 
   it('gives each machine client an allowance of its own, apart from its organization\'s users', async () => {
     const org = await t.seed.organization('costly', { owner: 'cora' });
-    const created = await t.server.graphql(org.owner.token, 'mutation($i: CreateMachineClientInput!) { createMachineClient(input: $i) { machineClient { id } } }', {
-      i: { organizationId: org.id, clientId: 'cost-ci', name: 'CI', role: 'READER' },
-    });
-    expectOk(created);
-    const machine = await t.issuer.machineToken('cost-ci');
+    const machine = (await org.machineClient('cost-ci', 'READER', 'CI')).token;
     for (let i = 0; i < 3; i++) expectOk(await post(t.server.url, machine, EXPENSIVE));
-    expectError(await post(t.server.url, machine, EXPENSIVE), 'RATE_LIMITED', 429);
+    expectError(await post(t.server.url, machine, EXPENSIVE), 'RATE_LIMITED', { status: 429 });
     expectOk(await post(t.server.url, org.owner.token, EXPENSIVE));
     expect(await t.server.metric('orgraph_rate_limited_total{bucket="cost"}')).toBeGreaterThanOrEqual(2);
   });

@@ -5,34 +5,21 @@
  */
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { engine } from '../helpers/database.js';
-import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
-import { startOrgraph, startOrgraphOn, type TestOrgraph } from '../helpers/orgraph.js';
-import { seedFor, type SeededOrganization } from '../helpers/seed.js';
+import { CHANGE_MEMBER_ROLE, REMOVE_MEMBER, UPDATE_ORGANIZATION as RENAME } from '../helpers/operations.js';
+import type { TestOrgraph } from '../helpers/orgraph.js';
+import type { SeededOrganization } from '../helpers/seed.js';
+import { useOrgraph } from '../helpers/use-orgraph.js';
 
-let issuer: TestIssuer;
-let server: TestOrgraph;
-let seed: ReturnType<typeof seedFor>;
+const t = useOrgraph({}, { timeout: 60_000 });
 
 const ORG = `query($slug: String!) {
   organization(slug: $slug) { name viewerRole members(first: 10) { edges { node { role user { subject } } } } }
 }`;
-const RENAME = 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { name } } }';
 
-const hits = () => server.metric('orgraph_response_cache_total{outcome="hit"}');
-const statements = () => server.metric('orgraph_db_statements_total');
-
-beforeAll(async () => {
-  issuer = await startIssuer();
-  server = await startOrgraph(issuer);
-  seed = seedFor(server, issuer);
-}, 60_000);
-
-afterAll(async () => {
-  await server?.stop();
-  await issuer?.stop();
-});
+const hits = () => t.server.metric('orgraph_response_cache_total{outcome="hit"}');
+const statements = () => t.server.metric('orgraph_db_statements_total');
 
 async function nameOf(target: TestOrgraph, token: string, slug: string): Promise<string | null> {
   const res = await target.graphql(token, ORG, { slug });
@@ -56,24 +43,24 @@ async function eventually(ask: () => Promise<unknown>, expected: unknown, within
 describe('the response cache', () => {
   let org: SeededOrganization;
   beforeAll(async () => {
-    org = await seed.organization('cached', { owner: 'cache.owner', writers: ['cache.writer'], readers: ['cache.reader'] });
+    org = await t.seed.organization('cached', { owner: 'cache.owner', writers: ['cache.writer'], readers: ['cache.reader'] });
   });
 
   it('answers a repeated query from memory: the same body, without a statement', async () => {
-    const first = await server.graphql(org.owner.token, ORG, { slug: 'cached' });
+    const first = await t.server.graphql(org.owner.token, ORG, { slug: 'cached' });
     const [hitsBefore, statementsBefore] = [await hits(), await statements()];
-    const second = await server.graphql(org.owner.token, ORG, { slug: 'cached' });
+    const second = await t.server.graphql(org.owner.token, ORG, { slug: 'cached' });
     expect(second.raw).toBe(first.raw);
     expect(await hits()).toBe(hitsBefore + 1);
     expect(await statements()).toBe(statementsBefore);
   });
 
   it("never answers one principal with another's response", async () => {
-    const outsider = await seed.person('cache.outsider');
+    const outsider = await t.seed.person('cache.outsider');
     for (let i = 0; i < 2; i++) {
-      expect((await server.graphql(org.owner.token, ORG, { slug: 'cached' })).data.organization.viewerRole).toBe('OWNER');
-      expect((await server.graphql(org.members['cache.reader']!.token, ORG, { slug: 'cached' })).data.organization.viewerRole).toBe('READER');
-      expect((await server.graphql(outsider.token, ORG, { slug: 'cached' })).data.organization).toBeNull();
+      expect((await t.server.graphql(org.owner.token, ORG, { slug: 'cached' })).data.organization.viewerRole).toBe('OWNER');
+      expect((await t.server.graphql(org.members['cache.reader']!.token, ORG, { slug: 'cached' })).data.organization.viewerRole).toBe('READER');
+      expect((await t.server.graphql(outsider.token, ORG, { slug: 'cached' })).data.organization).toBeNull();
     }
   });
 
@@ -82,28 +69,28 @@ describe('the response cache', () => {
     const reader = org.members['cache.reader']!.token;
     const before = await hits();
     for (let i = 0; i < 2; i++) {
-      expect((await server.graphql(reader, query, { slug: 'cached' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await t.server.graphql(reader, query, { slug: 'cached' })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
     expect(await hits()).toBe(before);
   });
 
   it("serves this process's next read after a mutation fresh", async () => {
-    expect(await nameOf(server, org.owner.token, 'cached')).toBe('cached org');
-    expect((await server.graphql(org.owner.token, RENAME, { i: { organizationId: org.id, name: 'renamed' } })).errors).toBeUndefined();
-    expect(await nameOf(server, org.owner.token, 'cached')).toBe('renamed');
+    expect(await nameOf(t.server, org.owner.token, 'cached')).toBe('cached org');
+    expect((await t.server.graphql(org.owner.token, RENAME, { i: { organizationId: org.id, name: 'renamed' } })).errors).toBeUndefined();
+    expect(await nameOf(t.server, org.owner.token, 'cached')).toBe('renamed');
   });
 
   it('takes a role change and a removal into account at once', async () => {
     const reader = org.members['cache.reader']!;
-    const role = async () => (await server.graphql(reader.token, ORG, { slug: 'cached' })).data.organization?.viewerRole ?? null;
+    const role = async () => (await t.server.graphql(reader.token, ORG, { slug: 'cached' })).data.organization?.viewerRole ?? null;
     expect(await role()).toBe('READER');
     expect(await role()).toBe('READER');
-    const changed = await server.graphql(org.owner.token, 'mutation($i: ChangeOrganizationMemberRoleInput!) { changeOrganizationMemberRole(input: $i) { member { role } } }', {
+    const changed = await t.server.graphql(org.owner.token, CHANGE_MEMBER_ROLE, {
       i: { organizationId: org.id, userId: reader.id, role: 'WRITER' },
     });
     expect(changed.errors, changed.raw).toBeUndefined();
     expect(await role()).toBe('WRITER');
-    const removed = await server.graphql(org.owner.token, 'mutation($i: RemoveOrganizationMemberInput!) { removeOrganizationMember(input: $i) { removedUserId } }', {
+    const removed = await t.server.graphql(org.owner.token, REMOVE_MEMBER, {
       i: { organizationId: org.id, userId: reader.id },
     });
     expect(removed.errors, removed.raw).toBeUndefined();
@@ -111,14 +98,14 @@ describe('the response cache', () => {
   });
 
   it('sees a write made with SQL from outside Orgraph', async () => {
-    expect(await nameOf(server, org.owner.token, 'cached')).toBe('renamed');
-    expect(await nameOf(server, org.owner.token, 'cached')).toBe('renamed');
-    await outsideSql(server, `update organizations set name = 'changed by hand' where slug = 'cached'`);
-    await eventually(() => nameOf(server, org.owner.token, 'cached'), 'changed by hand');
+    expect(await nameOf(t.server, org.owner.token, 'cached')).toBe('renamed');
+    expect(await nameOf(t.server, org.owner.token, 'cached')).toBe('renamed');
+    await outsideSql(t.server, `update organizations set name = 'changed by hand' where slug = 'cached'`);
+    await eventually(() => nameOf(t.server, org.owner.token, 'cached'), 'changed by hand');
   });
 
   it('has every table tell of its writes (a new table needs the trigger of migration 0006)', async () => {
-    const { rows } = (await server.orgraph.database.db.execute(sql`
+    const { rows } = (await t.server.orgraph.database.db.execute(sql`
       select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind in ('r', 'p')
         and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'orgraph_notify_change')`)) as { rows: unknown[] };
@@ -126,24 +113,24 @@ describe('the response cache', () => {
   });
 
   it("never serves a token narrowed by a malformed org_id the cached answer of the same user's unnarrowed token", async () => {
-    const org = await seed.organization('narrowed', { owner: 'narrowed.owner' });
+    const org = await t.seed.organization('narrowed', { owner: 'narrowed.owner' });
     const ORGS = '{ organizations { edges { node { slug } } } }';
-    const unnarrowed = await server.graphql(org.owner.token, ORGS);
+    const unnarrowed = await t.server.graphql(org.owner.token, ORGS);
     expect(unnarrowed.data.organizations.edges).toEqual([{ node: { slug: 'narrowed' } }]);
-    expect((await server.graphql(org.owner.token, ORGS)).data).toEqual(unnarrowed.data); // now kept
+    expect((await t.server.graphql(org.owner.token, ORGS)).data).toEqual(unnarrowed.data); // now kept
     for (const orgId of ['', 42, 'null']) {
-      const narrowed = await issuer.userToken(org.owner.subject, { org_id: orgId, email: 'narrowed.owner@example.test', name: 'narrowed.owner' });
+      const narrowed = await t.issuer.userToken(org.owner.subject, { org_id: orgId, email: 'narrowed.owner@example.test', name: 'narrowed.owner' });
       for (let i = 0; i < 2; i++) {
-        const res = await server.graphql(narrowed, ORGS);
+        const res = await t.server.graphql(narrowed, ORGS);
         expect(res.data.organizations.edges, `org_id ${JSON.stringify(orgId)}: ${res.raw}`).toEqual([]);
       }
     }
   });
 
   it('with CACHE_MB=0, answers every query from the database', async () => {
-    const uncached = await startOrgraph(issuer, { CACHE_MB: '0' });
+    const uncached = await t.start({ CACHE_MB: '0' });
     try {
-      const other = seedFor(uncached, issuer);
+      const other = t.seedOn(uncached);
       const own = await other.organization('uncached', { owner: 'uncached.owner' });
       await uncached.graphql(own.owner.token, ORG, { slug: 'uncached' });
       const before = await uncached.metric('orgraph_db_statements_total');
@@ -158,13 +145,13 @@ describe('the response cache', () => {
 
 describe.runIf(engine === 'postgres')('the response cache across processes (real Postgres)', () => {
   it("a second Orgraph on the same database sees the first one's writes", async () => {
-    const org = await seed.organization('two-caches', { owner: 'two.cache.owner' });
-    const second = await startOrgraphOn(issuer, server.databaseEnv);
+    const org = await t.seed.organization('two-caches', { owner: 'two.cache.owner' });
+    const second = await t.startBeside(t.server);
     try {
       expect(await nameOf(second, org.owner.token, 'two-caches')).toBe('two-caches org');
       expect(await nameOf(second, org.owner.token, 'two-caches')).toBe('two-caches org');
       expect(await second.metric('orgraph_response_cache_total{outcome="hit"}')).toBeGreaterThan(0);
-      await server.graphql(org.owner.token, RENAME, { i: { organizationId: org.id, name: 'renamed elsewhere' } });
+      await t.server.graphql(org.owner.token, RENAME, { i: { organizationId: org.id, name: 'renamed elsewhere' } });
       await eventually(() => nameOf(second, org.owner.token, 'two-caches'), 'renamed elsewhere');
     } finally {
       await second.stop();
@@ -172,17 +159,17 @@ describe.runIf(engine === 'postgres')('the response cache across processes (real
   });
 
   it('serves nothing from memory while it cannot hear of writes, and recovers', async () => {
-    const org = await seed.organization('deaf', { owner: 'deaf.owner' });
-    expect(await nameOf(server, org.owner.token, 'deaf')).toBe('deaf org');
-    expect(await nameOf(server, org.owner.token, 'deaf')).toBe('deaf org');
+    const org = await t.seed.organization('deaf', { owner: 'deaf.owner' });
+    expect(await nameOf(t.server, org.owner.token, 'deaf')).toBe('deaf org');
+    expect(await nameOf(t.server, org.owner.token, 'deaf')).toBe('deaf org');
     // Kill the listening connection, and write while it is down: that notification is lost.
-    await outsideSql(server, `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen%'`);
-    await outsideSql(server, `update organizations set name = 'written while deaf' where slug = 'deaf'`);
-    await eventually(() => nameOf(server, org.owner.token, 'deaf'), 'written while deaf');
+    await outsideSql(t.server, `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query ilike 'listen%'`);
+    await outsideSql(t.server, `update organizations set name = 'written while deaf' where slug = 'deaf'`);
+    await eventually(() => nameOf(t.server, org.owner.token, 'deaf'), 'written while deaf');
     // Once listening again, it caches again.
     const before = await hits();
     await eventually(async () => {
-      await nameOf(server, org.owner.token, 'deaf');
+      await nameOf(t.server, org.owner.token, 'deaf');
       return (await hits()) > before;
     }, true);
   });
