@@ -9,16 +9,15 @@
  */
 import { getDirective } from '@graphql-tools/utils';
 import { describe, expect, it } from 'vitest';
-import { readAccessRules } from '../../src/auth/access-rules.js';
-import { decide, type AccessRole, type Decision, type HeldRoles, type ScopeLevel } from '../../src/auth/roles.js';
-import { levelOf, type Scope } from '../../src/auth/scope.js';
-import { parentScopes } from '../../src/auth/scopes.js';
-import { buildSchema } from '../../src/graphql/schema.js';
+import { decide, type AccessRole, type Decision, type HeldRoles, type ScopeLevel } from '../../src/access/roles.js';
+import { readAccessRules } from '../../src/access/rules.js';
+import { levelOf, type Scope } from '../../src/access/scopes.js';
+import { buildSchema, scopedTypes } from '../../src/graphql/schema.js';
 import { CELLS, MATRIX, ROLES, STARRED, type Cell, type Role } from '../helpers/permission-matrix.js';
 import type { OrganizationRole, ProjectRole, WorkspaceRole } from '../helpers/seed.js';
 
 const schema = buildSchema();
-const { rules } = readAccessRules(schema, new Set(Object.keys(parentScopes)));
+const { rules } = readAccessRules(schema, scopedTypes());
 
 /** Where the object a scope argument names sits: a group in its workspace, a process instance in its project. */
 const SCOPE_OF_ARGUMENT: Record<string, Scope> = {
