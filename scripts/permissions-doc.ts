@@ -9,6 +9,7 @@ import type { GraphQLSchema } from 'graphql';
 import { readAccessRules, type AccessRule } from '../src/access/rules.js';
 import { decide, type AccessRole, type HeldRoles } from '../src/access/roles.js';
 import type { ProjectRole, WorkspaceRole } from '../src/db/schema.js';
+import { mutationsByScopeType } from '../src/access/viewer-can.js';
 import { buildSchema, scopedTypes } from '../src/graphql/schema.js';
 
 export const PERMISSIONS_DOC_PATH = fileURLToPath(new URL('../docs/permissions.md', import.meta.url));
@@ -154,6 +155,17 @@ export function renderPermissionsDoc(schema: GraphQLSchema = buildSchema()): str
     ...DISAGREEMENTS.map((row) => `| ${row.join(' | ')} |`),
     '',
     "The seed's table shows ❌ rather than N/A for project roles on \"Create workspace\", \"Manage workspace users\" and \"Manage workspace access\"; both mean that a project role gives nothing there.",
+    '',
+    '## Asking instead of copying: `viewerCan`',
+    '',
+    'Every type that mutations take as their scope has `viewerCan`, one flag per such mutation, named as the mutation,',
+    "answered from the same rule and the same `decide` as the mutation's own check, with the roles the request has already",
+    'loaded (no statement per object of a list). A web app hides a button by asking `project { viewerCan { saveProcess } }`;',
+    'checks of the input (CONFLICT, BAD_USER_INPUT) remain the mutation\'s. Adding a mutation with a scoped rule adds its flag.',
+    '',
+    '| Type | Flags |',
+    '| --- | --- |',
+    ...[...mutationsByScopeType(schema)].map(([type, mutations]) => `| \`${type}\` | ${mutations.map((m) => `\`${m.name}\``).join(', ')} |`),
     '',
     '## Every field',
     '',

@@ -26,7 +26,22 @@ export const unauthenticated = (message = 'A valid access token is required') =>
 /** An anonymous caller reached a field that needs an identity. */
 export const notSignedIn = () => error('UNAUTHENTICATED', 'Sign in to read this field');
 
-export const forbidden = (message = 'You do not have the role this action requires') => error('FORBIDDEN', message);
+/** Where a refusal happened, so a client can say "you need PROJECT_EDITOR on this project". */
+export interface RefusalScope {
+  level: 'ORGANIZATION' | 'WORKSPACE' | 'PROJECT';
+  /** The global ID of the organization, workspace or project. */
+  id: string;
+}
+
+/**
+ * The principal sees the object but may not do this: which roles would
+ * allow it, and where (null where no scope applies, e.g. a kind of principal
+ * that no role helps). Both always present, so clients need no guessing.
+ */
+export const forbidden = (
+  message = 'You do not have the role this action requires',
+  detail: { requiredRoles: readonly string[]; scope: RefusalScope | null } = { requiredRoles: [], scope: null },
+) => error('FORBIDDEN', message, { requiredRoles: [...detail.requiredRoles], scope: detail.scope });
 
 export const notFound = (what: string) => error('NOT_FOUND', `${what} not found`);
 

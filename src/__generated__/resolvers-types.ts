@@ -376,6 +376,8 @@ export type Organization = Node & {
   /** The workspaces the caller belongs to (all of them for owners). */
   workspaces: WorkspaceConnection;
   workspace?: Maybe<Workspace>;
+  /** What the caller may do to this Organization, from the rules of its mutations (the input's own checks aside). */
+  viewerCan: OrganizationViewerCan;
 };
 
 
@@ -654,6 +656,8 @@ export type Workspace = Node & {
   /** The projects the caller can see: all of them for admins, runtime and operations editors; granted ones for others. */
   projects: ProjectConnection;
   project?: Maybe<Project>;
+  /** What the caller may do to this Workspace, from the rules of its mutations (the input's own checks aside). */
+  viewerCan: WorkspaceViewerCan;
 };
 
 
@@ -711,6 +715,8 @@ export type Environment = Node & {
   history: EnvironmentEventConnection;
   organization: Organization;
   createdAt: Scalars['DateTime']['output'];
+  /** What the caller may do to this Environment, from the rules of its mutations (the input's own checks aside). */
+  viewerCan: EnvironmentViewerCan;
 };
 
 
@@ -926,6 +932,8 @@ export type Group = Node & {
   role?: Maybe<WorkspaceRole>;
   members: UserConnection;
   workspace: Workspace;
+  /** What the caller may do to this Group, from the rules of its mutations (the input's own checks aside). */
+  viewerCan: GroupViewerCan;
 };
 
 
@@ -1103,6 +1111,8 @@ export type Project = Node & {
   activePolicy?: Maybe<Build>;
   configParameters?: Maybe<Array<ConfigParameter>>;
   processInstances?: Maybe<ProcessInstanceConnection>;
+  /** What the caller may do to this Project, from the rules of its mutations (the input's own checks aside). */
+  viewerCan: ProjectViewerCan;
 };
 
 
@@ -1167,6 +1177,8 @@ export type ProcessInstance = Node & {
   startedBy?: Maybe<User>;
   startedAt: Scalars['DateTime']['output'];
   operations: Array<ProcessOperation>;
+  /** What the caller may do to this ProcessInstance, from the rules of its mutations (the input's own checks aside). */
+  viewerCan: ProcessInstanceViewerCan;
 };
 
 export type ProcessOperation = {
@@ -1320,6 +1332,104 @@ export type TemplatePayload = {
 export type IntegrationPayload = {
   __typename?: 'IntegrationPayload';
   integration: Integration;
+};
+
+/** What the caller may do to this Organization: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
+export type OrganizationViewerCan = {
+  __typename?: 'OrganizationViewerCan';
+  /** Whether `Mutation.updateOrganization` (OWNER, users only) would pass its access check on this Organization. */
+  updateOrganization: Scalars['Boolean']['output'];
+  /** Whether `Mutation.addOrganizationMember` (OWNER, users only) would pass its access check on this Organization. */
+  addOrganizationMember: Scalars['Boolean']['output'];
+  /** Whether `Mutation.changeOrganizationMemberRole` (OWNER, users only) would pass its access check on this Organization. */
+  changeOrganizationMemberRole: Scalars['Boolean']['output'];
+  /** Whether `Mutation.removeOrganizationMember` (OWNER, users only) would pass its access check on this Organization. */
+  removeOrganizationMember: Scalars['Boolean']['output'];
+  /** Whether `Mutation.createMachineClient` (OWNER, users only) would pass its access check on this Organization. */
+  createMachineClient: Scalars['Boolean']['output'];
+  /** Whether `Mutation.revokeMachineClient` (OWNER, users only) would pass its access check on this Organization. */
+  revokeMachineClient: Scalars['Boolean']['output'];
+  /** Whether `Mutation.createEnvironment` (WRITER) would pass its access check on this Organization. */
+  createEnvironment: Scalars['Boolean']['output'];
+  /** Whether `Mutation.publishPackage` (WRITER) would pass its access check on this Organization. */
+  publishPackage: Scalars['Boolean']['output'];
+  /** Whether `Mutation.createWorkspace` (OWNER, users only) would pass its access check on this Organization. */
+  createWorkspace: Scalars['Boolean']['output'];
+};
+
+/** What the caller may do to this Environment: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
+export type EnvironmentViewerCan = {
+  __typename?: 'EnvironmentViewerCan';
+  /** Whether `Mutation.pushEnvironmentGeneration` (WRITER) would pass its access check on this Environment. */
+  pushEnvironmentGeneration: Scalars['Boolean']['output'];
+  /** Whether `Mutation.switchEnvironmentGeneration` (WRITER) would pass its access check on this Environment. */
+  switchEnvironmentGeneration: Scalars['Boolean']['output'];
+  /** Whether `Mutation.updateEnvironmentSettings` (WRITER) would pass its access check on this Environment. */
+  updateEnvironmentSettings: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteEnvironment` (WRITER) would pass its access check on this Environment. */
+  deleteEnvironment: Scalars['Boolean']['output'];
+};
+
+/** What the caller may do to this Workspace: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
+export type WorkspaceViewerCan = {
+  __typename?: 'WorkspaceViewerCan';
+  /** Whether `Mutation.setWorkspaceRole` (WORKSPACE_ADMIN) would pass its access check on this Workspace. */
+  setWorkspaceRole: Scalars['Boolean']['output'];
+  /** Whether `Mutation.removeWorkspaceMember` (WORKSPACE_ADMIN) would pass its access check on this Workspace. */
+  removeWorkspaceMember: Scalars['Boolean']['output'];
+  /** Whether `Mutation.createGroup` (WORKSPACE_ADMIN) would pass its access check on this Workspace. */
+  createGroup: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveTheme` (THEME_EDITOR) would pass its access check on this Workspace. */
+  saveTheme: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveFont` (THEME_EDITOR) would pass its access check on this Workspace. */
+  saveFont: Scalars['Boolean']['output'];
+  /** Whether `Mutation.createProject` (WORKSPACE_USER, users only) would pass its access check on this Workspace. */
+  createProject: Scalars['Boolean']['output'];
+};
+
+/** What the caller may do to this Group: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
+export type GroupViewerCan = {
+  __typename?: 'GroupViewerCan';
+  /** Whether `Mutation.addGroupMember` (WORKSPACE_ADMIN) would pass its access check on this Group. */
+  addGroupMember: Scalars['Boolean']['output'];
+  /** Whether `Mutation.removeGroupMember` (WORKSPACE_ADMIN) would pass its access check on this Group. */
+  removeGroupMember: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteGroup` (WORKSPACE_ADMIN) would pass its access check on this Group. */
+  deleteGroup: Scalars['Boolean']['output'];
+};
+
+/** What the caller may do to this Project: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
+export type ProjectViewerCan = {
+  __typename?: 'ProjectViewerCan';
+  /** Whether `Mutation.grantProjectAccess` (WORKSPACE_ADMIN or PROJECT_OWNER, users only) would pass its access check on this Project. */
+  grantProjectAccess: Scalars['Boolean']['output'];
+  /** Whether `Mutation.revokeProjectAccess` (WORKSPACE_ADMIN or PROJECT_OWNER, users only) would pass its access check on this Project. */
+  revokeProjectAccess: Scalars['Boolean']['output'];
+  /** Whether `Mutation.transferProjectOwnership` (PROJECT_OWNER, users only) would pass its access check on this Project. */
+  transferProjectOwnership: Scalars['Boolean']['output'];
+  /** Whether `Mutation.createBuild` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Project. */
+  createBuild: Scalars['Boolean']['output'];
+  /** Whether `Mutation.setActivePolicy` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Project. */
+  setActivePolicy: Scalars['Boolean']['output'];
+  /** Whether `Mutation.setConfigParameter` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Project. */
+  setConfigParameter: Scalars['Boolean']['output'];
+  /** Whether `Mutation.startProcessInstance` (PROJECT_VIEWER or RUNTIME_EDITOR) would pass its access check on this Project. */
+  startProcessInstance: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveProcess` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveProcess: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveTemplate` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveTemplate: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveIntegration` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveIntegration: Scalars['Boolean']['output'];
+};
+
+/** What the caller may do to this ProcessInstance: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
+export type ProcessInstanceViewerCan = {
+  __typename?: 'ProcessInstanceViewerCan';
+  /** Whether `Mutation.createOperation` (OPERATIONS_EDITOR or RUNTIME_EDITOR) would pass its access check on this ProcessInstance. */
+  createOperation: Scalars['Boolean']['output'];
+  /** Whether `Mutation.setProcessVariable` (OPERATIONS_EDITOR or RUNTIME_EDITOR) would pass its access check on this ProcessInstance. */
+  setProcessVariable: Scalars['Boolean']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1538,6 +1648,12 @@ export type ResolversTypes = ResolversObject<{
   ProcessPayload: ResolverTypeWrapper<Omit<ProcessPayload, 'process'> & { process: ResolversTypes['Process'] }>;
   TemplatePayload: ResolverTypeWrapper<Omit<TemplatePayload, 'template'> & { template: ResolversTypes['Template'] }>;
   IntegrationPayload: ResolverTypeWrapper<Omit<IntegrationPayload, 'integration'> & { integration: ResolversTypes['Integration'] }>;
+  OrganizationViewerCan: ResolverTypeWrapper<OrganizationViewerCan>;
+  EnvironmentViewerCan: ResolverTypeWrapper<EnvironmentViewerCan>;
+  WorkspaceViewerCan: ResolverTypeWrapper<WorkspaceViewerCan>;
+  GroupViewerCan: ResolverTypeWrapper<GroupViewerCan>;
+  ProjectViewerCan: ResolverTypeWrapper<ProjectViewerCan>;
+  ProcessInstanceViewerCan: ResolverTypeWrapper<ProcessInstanceViewerCan>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -1661,6 +1777,12 @@ export type ResolversParentTypes = ResolversObject<{
   ProcessPayload: Omit<ProcessPayload, 'process'> & { process: ResolversParentTypes['Process'] };
   TemplatePayload: Omit<TemplatePayload, 'template'> & { template: ResolversParentTypes['Template'] };
   IntegrationPayload: Omit<IntegrationPayload, 'integration'> & { integration: ResolversParentTypes['Integration'] };
+  OrganizationViewerCan: OrganizationViewerCan;
+  EnvironmentViewerCan: EnvironmentViewerCan;
+  WorkspaceViewerCan: WorkspaceViewerCan;
+  GroupViewerCan: GroupViewerCan;
+  ProjectViewerCan: ProjectViewerCan;
+  ProcessInstanceViewerCan: ProcessInstanceViewerCan;
   String: Scalars['String']['output'];
 }>;
 
@@ -1785,6 +1907,7 @@ export type OrganizationResolvers<ContextType = Context, ParentType extends Reso
   package?: Resolver<Maybe<ResolversTypes['Package']>, ParentType, ContextType, RequireFields<OrganizationPackageArgs, 'name'>>;
   workspaces?: Resolver<ResolversTypes['WorkspaceConnection'], ParentType, ContextType, Partial<OrganizationWorkspacesArgs>>;
   workspace?: Resolver<Maybe<ResolversTypes['Workspace']>, ParentType, ContextType, RequireFields<OrganizationWorkspaceArgs, 'slug'>>;
+  viewerCan?: Resolver<ResolversTypes['OrganizationViewerCan'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1891,6 +2014,7 @@ export type WorkspaceResolvers<ContextType = Context, ParentType extends Resolve
   fonts?: Resolver<Array<ResolversTypes['Font']>, ParentType, ContextType>;
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<WorkspaceProjectsArgs>>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<WorkspaceProjectArgs, 'slug'>>;
+  viewerCan?: Resolver<ResolversTypes['WorkspaceViewerCan'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1907,6 +2031,7 @@ export type EnvironmentResolvers<ContextType = Context, ParentType extends Resol
   history?: Resolver<ResolversTypes['EnvironmentEventConnection'], ParentType, ContextType, Partial<EnvironmentHistoryArgs>>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerCan?: Resolver<ResolversTypes['EnvironmentViewerCan'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2016,6 +2141,7 @@ export type GroupResolvers<ContextType = Context, ParentType extends ResolversPa
   role?: Resolver<Maybe<ResolversTypes['WorkspaceRole']>, ParentType, ContextType>;
   members?: Resolver<ResolversTypes['UserConnection'], ParentType, ContextType, Partial<GroupMembersArgs>>;
   workspace?: Resolver<ResolversTypes['Workspace'], ParentType, ContextType>;
+  viewerCan?: Resolver<ResolversTypes['GroupViewerCan'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2103,6 +2229,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   activePolicy?: Resolver<Maybe<ResolversTypes['Build']>, ParentType, ContextType>;
   configParameters?: Resolver<Maybe<Array<ResolversTypes['ConfigParameter']>>, ParentType, ContextType>;
   processInstances?: Resolver<Maybe<ResolversTypes['ProcessInstanceConnection']>, ParentType, ContextType, Partial<ProjectProcessInstancesArgs>>;
+  viewerCan?: Resolver<ResolversTypes['ProjectViewerCan'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2150,6 +2277,7 @@ export type ProcessInstanceResolvers<ContextType = Context, ParentType extends R
   startedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   operations?: Resolver<Array<ResolversTypes['ProcessOperation']>, ParentType, ContextType>;
+  viewerCan?: Resolver<ResolversTypes['ProcessInstanceViewerCan'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2209,6 +2337,58 @@ export type TemplatePayloadResolvers<ContextType = Context, ParentType extends R
 
 export type IntegrationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationPayload'] = ResolversParentTypes['IntegrationPayload']> = ResolversObject<{
   integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+}>;
+
+export type OrganizationViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationViewerCan'] = ResolversParentTypes['OrganizationViewerCan']> = ResolversObject<{
+  updateOrganization?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  addOrganizationMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  changeOrganizationMemberRole?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  removeOrganizationMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createMachineClient?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revokeMachineClient?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createEnvironment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  publishPackage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createWorkspace?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type EnvironmentViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnvironmentViewerCan'] = ResolversParentTypes['EnvironmentViewerCan']> = ResolversObject<{
+  pushEnvironmentGeneration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  switchEnvironmentGeneration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  updateEnvironmentSettings?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteEnvironment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type WorkspaceViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspaceViewerCan'] = ResolversParentTypes['WorkspaceViewerCan']> = ResolversObject<{
+  setWorkspaceRole?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  removeWorkspaceMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createGroup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveTheme?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveFont?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createProject?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type GroupViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupViewerCan'] = ResolversParentTypes['GroupViewerCan']> = ResolversObject<{
+  addGroupMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  removeGroupMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteGroup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ProjectViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectViewerCan'] = ResolversParentTypes['ProjectViewerCan']> = ResolversObject<{
+  grantProjectAccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revokeProjectAccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  transferProjectOwnership?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createBuild?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  setActivePolicy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  setConfigParameter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startProcessInstance?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveProcess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveTemplate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveIntegration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ProcessInstanceViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProcessInstanceViewerCan'] = ResolversParentTypes['ProcessInstanceViewerCan']> = ResolversObject<{
+  createOperation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  setProcessVariable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
@@ -2292,6 +2472,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ProcessPayload?: ProcessPayloadResolvers<ContextType>;
   TemplatePayload?: TemplatePayloadResolvers<ContextType>;
   IntegrationPayload?: IntegrationPayloadResolvers<ContextType>;
+  OrganizationViewerCan?: OrganizationViewerCanResolvers<ContextType>;
+  EnvironmentViewerCan?: EnvironmentViewerCanResolvers<ContextType>;
+  WorkspaceViewerCan?: WorkspaceViewerCanResolvers<ContextType>;
+  GroupViewerCan?: GroupViewerCanResolvers<ContextType>;
+  ProjectViewerCan?: ProjectViewerCanResolvers<ContextType>;
+  ProcessInstanceViewerCan?: ProcessInstanceViewerCanResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{

@@ -13,9 +13,10 @@ import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLResolveInf
 import { forbidden, notFound, notSignedIn } from '../errors.js';
 import type { AccessContext, AccessEngine } from './engine.js';
 import { objectChecks, type EntryCheck } from './object-checks.js';
+import { forbiddenBy } from './refusals.js';
 import { decide, type HeldRoles } from './roles.js';
 import { AccessRuleError, readAccessRules, type AccessRule, type PrincipalKindRule, type RuleTable } from './rules.js';
-import { atLevel, levelOf, scopeOfId, type ObjectTypes, type Scope } from './scopes.js';
+import { atLevel, levelOf, scopeOfId, typeNameOfScope, type ObjectTypes, type Scope } from './scopes.js';
 
 type Resolver<C> = GraphQLFieldResolver<unknown, C, Record<string, unknown>>;
 
@@ -59,11 +60,11 @@ function guardField<C extends AccessContext>(engine: AccessEngine<C>, rule: Acce
       if (scopePath) {
         return async (parent, args, ctx, info) => {
           assertPrincipal(ctx, null, info.fieldName);
-          const named = await scopeOfId(engine.types, ctx, argumentAt(args, scopePath), scopePath.at(-1)!, typeNameOf(scopePath));
+          const named = await scopeOfId(engine.types, ctx, argumentAt(args, scopePath), scopePath.at(-1)!, typeNameOfScope(scopePath));
           const scope = named && atLevel(named, rule.at);
           const decision = scope ? decide(await ctx.access.rolesIn(scope), levelOf(scope), rule) : 'invisible';
-          if (decision === 'invisible') throw notFound(typeNameOf(scopePath));
-          if (decision !== 'allow') throw forbidden();
+          if (decision === 'invisible') throw notFound(typeNameOfScope(scopePath));
+          if (decision !== 'allow') throw forbiddenBy(rule, scope!);
           return resolve(parent, args, ctx, info);
         };
       }
@@ -73,7 +74,7 @@ function guardField<C extends AccessContext>(engine: AccessEngine<C>, rule: Acce
       // level): most checked fields are plain columns, and a promise apiece would cost more than the field.
       const allowed = (held: HeldRoles, scope: Scope, parent: unknown, args: Record<string, unknown>, ctx: C, info: GraphQLResolveInfo) => {
         // A parent the caller reached is visible to it; a field it may not read is just forbidden.
-        if (decide(held, levelOf(scope), rule) !== 'allow') throw forbidden();
+        if (decide(held, levelOf(scope), rule) !== 'allow') throw forbiddenBy(rule, scope);
         return resolve(parent, args, ctx, info);
       };
       return (parent, args, ctx, info) => {
@@ -89,7 +90,7 @@ function guardField<C extends AccessContext>(engine: AccessEngine<C>, rule: Acce
 function guardMutation<C extends AccessContext>(engine: AccessEngine<C>, rule: AccessRule, operation: string, resolve: Resolver<C>): Resolver<C> {
   const roleRule = rule.kind === 'role' ? rule : null;
   const scopePath = roleRule?.scopePath ?? null;
-  const target = scopePath ? typeNameOf(scopePath) : 'Organization';
+  const target = scopePath ? typeNameOfScope(scopePath) : 'Organization';
   return async (parent, args, ctx, info) => {
     if (rule.kind !== 'public') assertPrincipal(ctx, rule.kind === 'authenticated' ? rule.principal : null, operation);
     const named = scopePath ? await scopeOfId(engine.types, ctx, argumentAt(args, scopePath), scopePath.at(-1)!, target) : undefined;
@@ -102,17 +103,12 @@ function guardMutation<C extends AccessContext>(engine: AccessEngine<C>, rule: A
 function assertScopesNameTypes<C>(table: RuleTable, types: ObjectTypes<C>) {
   const problems = [...table.rules].flatMap(([where, rule]) => {
     if (rule.kind !== 'role' || !rule.scopePath) return [];
-    const type = types[typeNameOf(rule.scopePath)];
+    const type = types[typeNameOfScope(rule.scopePath)];
     return type?.visibleScopeById || (type?.scopeOf && type.visibleById) ? [] : [`${where}: scope "${rule.scopePath.join('.')}" names no type with a place in the access model`];
   });
   if (problems.length > 0) throw new AccessRuleError(problems);
 }
 
-/** `input.projectId` -> "Project": the type the argument names, and the name a NOT_FOUND error gives. */
-function typeNameOf(path: string[]): string {
-  const field = path.at(-1)!.replace(/Id$/, '');
-  return field.charAt(0).toUpperCase() + field.slice(1);
-}
 
 function assertPrincipal(ctx: AccessContext, kind: PrincipalKindRule, what: string) {
   if (ctx.principal.kind === 'anonymous') throw notSignedIn();

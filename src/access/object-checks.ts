@@ -22,6 +22,7 @@ import {
 } from 'graphql';
 import { forbidden, notSignedIn } from '../errors.js';
 import type { AccessContext } from './engine.js';
+import { forbiddenBy } from './refusals.js';
 import type { AccessRule, RuleTable } from './rules.js';
 import { decide, type HeldRoles } from './roles.js';
 import { levelOf, type ObjectTypes, type Scope } from './scopes.js';
@@ -136,7 +137,7 @@ function checkObject(rule: ObjectRule, scopeOf: ((row: never) => Scope) | undefi
 }
 
 function allowOrThrow(held: HeldRoles, scope: Scope, rule: Extract<ObjectRule, { kind: 'role' }>): undefined {
-  if (decide(held, levelOf(scope), rule) !== 'allow') throw forbidden();
+  if (decide(held, levelOf(scope), rule) !== 'allow') throw forbiddenBy(rule, scope);
   return undefined;
 }
 

@@ -71,3 +71,9 @@ export async function scopeOfId<C>(types: ObjectTypes<C>, ctx: C, globalId: unkn
   const row = await type.visibleById(ctx, parsed.id);
   return row && { ...type.scopeOf(row as never), ...named };
 }
+
+/** `input.projectId` -> "Project": the type a scope argument names by its name. */
+export function typeNameOfScope(path: readonly string[]): string {
+  const field = path.at(-1)!.replace(/Id$/, '');
+  return field.charAt(0).toUpperCase() + field.slice(1);
+}

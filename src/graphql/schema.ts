@@ -6,6 +6,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyAccessRules } from '../access/directives.js';
+import { viewerCanResolvers } from '../access/viewer-can.js';
 import type { Context } from '../features/context.js';
 import { objectTypes, resolvers } from '../features/index.js';
 import { runMutation } from '../mutations/runner.js';
@@ -17,7 +18,8 @@ export { loadTypeDefs };
 
 /** Builds the schema; throws `AccessRuleError` when a reachable field has no access rule. */
 export function buildSchema(typeDefs: string[] = loadTypeDefs()): GraphQLSchema {
-  const schema = makeExecutableSchema({ typeDefs, resolvers: [{ DateTime, JSON: JSONScalar }, ...resolvers] });
+  const derived = viewerCanResolvers(typeDefs, objectTypes);
+  const schema = makeExecutableSchema({ typeDefs, resolvers: [{ DateTime, JSON: JSONScalar }, ...resolvers, derived] });
   return withDeadline(applyAccessRules<Context>(schema, { types: objectTypes, runMutation }));
 }
 

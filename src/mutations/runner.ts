@@ -21,10 +21,11 @@ import { GraphQLError } from 'graphql';
 import type { AccessContext, MutationGuard } from '../access/engine.js';
 import type { Access } from '../access/held-roles.js';
 import { decide, type AccessRole } from '../access/roles.js';
+import { forbiddenBy } from '../access/refusals.js';
 import { levelOf, type NamedScope } from '../access/scopes.js';
 import type { ChangeFeed } from '../cache/change-feed.js';
 import type { Db, Tx } from '../db/client.js';
-import { conflict, forbidden, notFound, pastDeadline, tooSlow } from '../errors.js';
+import { conflict, notFound, pastDeadline, tooSlow } from '../errors.js';
 import { principalKey, type Principal } from '../identity/principal.js';
 import type { Logger } from '../logger.js';
 import { appendAuditEvent } from './audit-trail.js';
@@ -87,7 +88,7 @@ export async function runMutation<C extends MutationContext, T>(ctx: C, guard: M
     const decision = decide(await ctx.access.rolesIn(scope), levelOf(scope), guard.rule ?? SEE_IT);
     if (decision === 'invisible') throw unseenScope(ctx, guard);
     if (decision === 'forbidden') {
-      const refusal = forbidden();
+      const refusal = forbiddenBy(guard.rule ?? SEE_IT, scope);
       await recordDenial(ctx, guard.operation, scope, refusal);
       throw refusal;
     }
@@ -113,7 +114,7 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
           // The roles may have changed since the request began: the decision under the lock is the one that counts.
           const decision = decide(await ctx.access.rolesInTx(tx, scope), levelOf(scope), guard.rule ?? SEE_IT);
           if (decision === 'invisible') throw notFound(guard.target);
-          if (decision === 'forbidden') throw forbidden();
+          if (decision === 'forbidden') throw forbiddenBy(guard.rule ?? SEE_IT, scope);
         }
         const audit: AuditNote = {};
         ctx.mutation = { tx, audit, scope };

@@ -95,3 +95,32 @@ describe('a mutation the principal can see but lacks the role for', () => {
     expect(log.organization.auditLog.edges[0].node).toEqual({ operation: 'createEnvironment', outcome: 'DENIED', actorUser: { id: reader.id } });
   });
 });
+
+describe('what a FORBIDDEN answer says is missing', () => {
+  it('names the roles that would allow it and the organization, workspace or project they are needed in', async () => {
+    const ws = await acme.workspace('says', { users: ['wendy'] });
+    const project = await ws.project('beta', { owner: acme.owner, viewers: ['wendy'], everyoneRole: null });
+    const wendy = ws.members.wendy!;
+
+    const mutation = expectError(await t.server.graphql(reader.token, MUTATIONS.createEnvironment, { i: { organizationId: acme.id, name: 'nope', manifest: {} } }), 'FORBIDDEN');
+    expect(mutation.extensions).toMatchObject({ requiredRoles: ['WRITER'], scope: { level: 'ORGANIZATION', id: acme.id } });
+
+    const inProject = expectError(await t.server.graphql(wendy.token, SAVE_PROCESS, { i: { projectId: project.id, name: 'p', definition: {} } }), 'FORBIDDEN');
+    expect(inProject.extensions).toMatchObject({ requiredRoles: ['PROJECT_EDITOR'], scope: { level: 'PROJECT', id: project.id } });
+    expect(inProject.message).toMatch(/PROJECT_EDITOR/);
+
+    const field = await t.server.graphql(reader.token, 'query($s: String!) { organization(slug: $s) { slug machineClients { edges { node { id } } } } }', { s: acme.slug });
+    expect(field.data.organization.slug).toBe(acme.slug);
+    expect(field.errors?.[0]?.path).toEqual(['organization', 'machineClients']);
+    expect(field.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['OWNER'], scope: { level: 'ORGANIZATION', id: acme.id } });
+
+    const audit = await t.server.graphql(wendy.token, 'query($id: ID!) { node(id: $id) { ... on Workspace { auditLog { edges { node { id } } } } } }', { id: ws.id });
+    expect(audit.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['WORKSPACE_ADMIN'], scope: { level: 'WORKSPACE', id: ws.id } });
+  });
+
+  it('and an invisible scope still answers NOT_FOUND or null, with no detail', async () => {
+    const refused = expectError(await t.server.graphql(outsider.token, MUTATIONS.createEnvironment, { i: { organizationId: acme.id, name: 'nope', manifest: {} } }), 'NOT_FOUND');
+    expect(refused.extensions).not.toHaveProperty('requiredRoles');
+    expect(refused.extensions).not.toHaveProperty('scope');
+  });
+});

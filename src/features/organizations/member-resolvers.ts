@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.js';
+import { refusalScope } from '../../access/refusals.js';
 import type { Tx } from '../../db/client.js';
 import type { UserRow } from '../../db/schema.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
@@ -40,7 +41,7 @@ export const memberResolvers: Resolvers = {
     changeOrganizationMemberRole: async (_parent, { input }, ctx) => {
       const { tx, audit, scope } = scopedMutationOf(ctx);
       const userId = expectGlobalId(input.userId, 'User', 'userId');
-      if (userId === userOf(ctx).userId) throw forbidden('Owners may not change their own role');
+      if (userId === userOf(ctx).userId) throw forbidden('Owners may not change their own role', { requiredRoles: [], scope: refusalScope(scope) });
       const current = await findMember(tx, scope.id, userId);
       if (!current) throw notFound('Member');
       await assertOwnerRemains(tx, scope.id, current.role === 'OWNER' && input.role !== 'OWNER');
@@ -52,7 +53,7 @@ export const memberResolvers: Resolvers = {
       const { tx, audit, scope } = scopedMutationOf(ctx);
       const organizationId = scope.id;
       const userId = expectGlobalId(input.userId, 'User', 'userId');
-      if (userId === userOf(ctx).userId) throw forbidden('Owners may not remove themselves');
+      if (userId === userOf(ctx).userId) throw forbidden('Owners may not remove themselves', { requiredRoles: [], scope: refusalScope(scope) });
       const current = await findMember(tx, organizationId, userId);
       if (!current) throw notFound('Member');
       await assertOwnerRemains(tx, organizationId, current.role === 'OWNER');

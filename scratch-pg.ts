@@ -1,0 +1,15 @@
+import { PGlite } from '@electric-sql/pglite';
+import { migrateEmbedded } from './src/db/migrate.js';
+let t = performance.now();
+const a = new PGlite('memory://'); await a.waitReady;
+console.log('init', Math.round(performance.now() - t)); t = performance.now();
+await migrateEmbedded(a);
+console.log('migrate', Math.round(performance.now() - t)); t = performance.now();
+const dump = await a.dumpDataDir('none');
+console.log('dump', Math.round(performance.now() - t), dump.size); t = performance.now();
+const b = new PGlite({ loadDataDir: dump }); await b.waitReady;
+console.log('load', Math.round(performance.now() - t)); t = performance.now();
+const r = await b.query('select count(*) from organizations');
+console.log('query', r.rows, Math.round(performance.now() - t));
+const c = new PGlite('memory://'); await c.waitReady;
+console.log('init2', Math.round(performance.now() - t));
