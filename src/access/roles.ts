@@ -26,6 +26,10 @@ const WORKSPACE_INCLUDES: Record<WorkspaceRole, readonly WorkspaceRole[]> = {
 const isOrganizationRole = (r: AccessRole): r is OrganizationRole => r in ORGANIZATION_RANK;
 const isProjectRole = (r: AccessRole): r is ProjectRole => r in PROJECT_RANK;
 
+/** Where a role is held: organization roles in an organization, and so on. */
+export const levelOfRole = (role: AccessRole): 'organization' | 'workspace' | 'project' =>
+  isOrganizationRole(role) ? 'organization' : isProjectRole(role) ? 'project' : 'workspace';
+
 /** What a principal holds in one scope: its organization role, and its workspace and project roles there. */
 export interface HeldRoles {
   principal: Principal['kind'];

@@ -11,6 +11,8 @@ import {
   isNonNullType,
   isObjectType,
   isUnionType,
+  print,
+  type DirectiveNode,
   type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputType,
@@ -45,6 +47,17 @@ export class AccessRuleError extends Error {
 }
 
 const RULE_DIRECTIVES = ['public', 'authenticated', 'requiresRole'] as const;
+
+/** The rule of `Type.field` as written in the SDL: the field's own directive, or its type's. */
+export function ruleAsWritten(schema: GraphQLSchema, typeName: string, fieldName: string): string | null {
+  const type = schema.getType(typeName);
+  if (!isObjectType(type)) return null;
+  const isRule = (d: DirectiveNode) => (RULE_DIRECTIVES as readonly string[]).includes(d.name.value);
+  const own = type.getFields()[fieldName]?.astNode?.directives?.filter(isRule) ?? [];
+  const ofType = [type.astNode, ...type.extensionASTNodes].flatMap((node) => node?.directives?.filter(isRule) ?? []);
+  const [directive] = own.length > 0 ? own : ofType;
+  return directive ? print(directive) : null;
+}
 
 /** The rule on a field or a type, or null; throws when one place carries two. */
 function ruleAt(schema: GraphQLSchema, node: GraphQLField<unknown, unknown> | GraphQLObjectType, where: string, problems: string[]) {

@@ -3,6 +3,7 @@
  * it is listed here. Each one's SDL is `schema/<feature>.graphql`.
  */
 import type { ObjectTypes } from '../access/scopes.js';
+import { accessResolvers } from './access/access-resolvers.js';
 import { audit } from './audit/index.js';
 import { catalog } from './catalog/index.js';
 import type { Context } from './context.js';
@@ -21,6 +22,9 @@ export const objectTypes: ObjectTypes<Context> = Object.assign({}, ...OBJECT_FEA
 /** `node(id:)` finds the objects of every feature above, through their own declarations. */
 const node: Feature = { schema: 'node', resolvers: [nodeResolvers(objectTypes)], objects: {} };
 
-export const FEATURES: Feature[] = [node, ...OBJECT_FEATURES];
+/** Explanations find their objects the same way, and decide with the same engine. */
+const access: Feature = { schema: 'access', resolvers: [accessResolvers(objectTypes)], objects: {} };
+
+export const FEATURES: Feature[] = [node, ...OBJECT_FEATURES, access];
 
 export const resolvers = FEATURES.flatMap((f) => f.resolvers);
