@@ -103,6 +103,34 @@ function ruleText(rule: AccessRule): string {
   return `${rule.anyOf.join(' or ')}${rule.scopePath ? ` in \`${rule.scopePath.join('.')}\`` : ''}${at}${who}`;
 }
 
+/** How to ask why, and who holds what: answered by the same rules and `decide` as enforcement. */
+const ASKING_WHY = [
+  '## Asking why: `explainAccess`',
+  '',
+  '`explainAccess(principalId:, action:, resourceId:)` answers what the request itself would get: `ALLOWED`, `FORBIDDEN`',
+  '(the principal sees the object but lacks the role) or `NOT_VISIBLE` (it would get NOT_FOUND or null), with the rule as',
+  'written, the roles it accepts, every grant the principal holds that bears on it (`via` `DIRECT`, `GROUP` with the group,',
+  '`EVERYONE_GROUP`, `ORGANIZATION_OWNER`, `MACHINE_CLIENT`) and one sentence to act on, e.g.',
+  '"bob holds PROJECT_VIEWER on project alpha through the everyone group all_users_product; Mutation.saveProcess needs',
+  'PROJECT_EDITOR on project alpha, or ...". `action` is a schema coordinate with a rule (`Mutation.saveProcess`,',
+  '`Organization.auditLog`); `resourceId` the object the rule is scoped to (what the mutation\'s scope argument names, or',
+  'the object whose field it is).',
+  '',
+  'Anyone may ask about themselves: about an object they cannot see, the answer is `NOT_VISIBLE` with no grants and the',
+  'same sentence whether the object exists or not. An organization\'s owners may ask about anyone in it, and a',
+  'workspace\'s admins about anyone in their workspace on anything in it. Anyone else gets null, as for an object that',
+  'does not exist. The permission-matrix suite checks the answer against the real outcome on every cell.',
+  '',
+  '## Who holds what: access reviews',
+  '',
+  '`Organization.accessReview` (owners) lists every member and active machine client; `Workspace.accessReview`',
+  '(workspace admins) every member of the organization with a role in the workspace or one of its projects, given to',
+  'them or to a group they are in, and the organization\'s owners. Each principal comes with all its grants there (and',
+  'their `via`) and `lastSeenAt`: when a token of it was last accepted, written at most once per five minutes per',
+  'principal and process (never once per request), and heard by no cache, so an answer served from the response',
+  'cache may show an older time until the next write. A page costs the same statements for ten principals or a thousand.',
+];
+
 export function renderPermissionsDoc(schema: GraphQLSchema = buildSchema()): string {
   const { rules } = readAccessRules(schema, scopedTypes());
   const mutationType = schema.getMutationType()!;
@@ -166,6 +194,8 @@ export function renderPermissionsDoc(schema: GraphQLSchema = buildSchema()): str
     '| Type | Flags |',
     '| --- | --- |',
     ...[...mutationsByScopeType(schema)].map(([type, mutations]) => `| \`${type}\` | ${mutations.map((m) => `\`${m.name}\``).join(', ')} |`),
+    '',
+    ...ASKING_WHY,
     '',
     '## Every field',
     '',

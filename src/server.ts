@@ -65,6 +65,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     changes,
     cacheOn: config.cacheBytes > 0,
     onVerification: (outcome) => metrics.tokenVerifications.inc({ outcome }),
+    onLastSeenFailure: (error) => logger.warn({ err: error }, "could not record a principal's last-seen time"),
   });
   const rateLimiter = config.rateLimits && new RateLimiter(config.rateLimits, (bucket) => metrics.rateLimited.inc({ bucket }));
   const buildContext = createContextBuilder({

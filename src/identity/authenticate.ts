@@ -11,6 +11,7 @@ import type { GenerationCache } from '../cache/generation-cache.js';
 import type { Db } from '../db/client.js';
 import { unauthenticated } from '../errors.js';
 import { identify, type TokenIdentity } from './claims.js';
+import type { SeenRecorder } from './last-seen.js';
 import { ANONYMOUS, type Principal, type UserPrincipal } from './principal.js';
 import { activeMachineClient, actingRolesOf, upsertUserFromToken } from './principal-queries.js';
 import type { TokenVerifier } from './token-verifier.js';
@@ -23,6 +24,8 @@ export interface AuthenticatorDeps {
   principals: GenerationCache<Principal>;
   /** Told when signing in wrote (a new user, a changed profile), so no cache outlives it. */
   changes: ChangeFeed;
+  /** Told of every principal a token named, so access reviews know when it was last seen. */
+  seen: SeenRecorder;
 }
 
 export interface Authenticator {
@@ -54,10 +57,14 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       const key = JSON.stringify(identity);
       const generation = deps.principals.begin();
       const known = generation === null ? undefined : deps.principals.get(key);
-      if (known) return known;
+      if (known) {
+        deps.seen(known);
+        return known;
+      }
       const found = await lookUp(deps.db, identity);
       if (found.wrote) deps.changes.changed();
       else if (generation !== null) deps.principals.set(key, generation, found.principal, 1);
+      deps.seen(found.principal);
       return found.principal;
     },
     reread: async (principal) => ({ ...principal, organizationRoles: await actingRolesOf(deps.db, principal.userId, principal.organizationExternalId) }),

@@ -8,6 +8,7 @@ import { GenerationCache } from '../cache/generation-cache.js';
 import type { Db } from '../db/client.js';
 import { createAuthenticator, type Authenticator } from './authenticate.js';
 import { loadDevIssuer, type DevIssuer } from './dev-issuer.js';
+import { lastSeenRecorder } from './last-seen.js';
 import type { Principal } from './principal.js';
 import { createTokenVerifier, remoteKeys, type VerifierOptions } from './token-verifier.js';
 
@@ -39,7 +40,14 @@ export interface Identity {
 
 export async function createIdentity(
   auth: AuthSettings,
-  deps: { db: Db; changes: ChangeFeed; cacheOn: boolean; onVerification: (outcome: 'verified' | 'cached' | 'rejected') => void },
+  deps: {
+    db: Db;
+    changes: ChangeFeed;
+    cacheOn: boolean;
+    onVerification: (outcome: 'verified' | 'cached' | 'rejected') => void;
+    /** A principal's last-seen time could not be written (the request was served all the same). */
+    onLastSeenFailure: (error: unknown) => void;
+  },
 ): Promise<Identity> {
   let devIssuer: DevIssuer | null = null;
   let stop = () => {};
@@ -60,6 +68,7 @@ export async function createIdentity(
     claimsNamespace: auth.claimsNamespace,
     principals: new GenerationCache<Principal>(deps.changes, deps.cacheOn ? PRINCIPALS_CACHED : 0),
     changes: deps.changes,
+    seen: lastSeenRecorder(deps.db, deps.onLastSeenFailure),
   });
   return { authenticator, devIssuer, stop };
 }

@@ -87,3 +87,11 @@ export const VIEWER = '{ viewer { kind user { subject email } machineClient { cl
 /** The caller's organizations with its role in each. */
 export const ORGANIZATIONS = '{ organizations(first: 100) { edges { node { slug viewerRole } } } }';
 export const NODE_ID = 'query($id: ID!) { node(id: $id) { id } }';
+
+// Asking about access.
+export const EXPLAIN_ACCESS = `query($p: ID!, $a: String!, $r: ID!) {
+  explainAccess(principalId: $p, action: $a, resourceId: $r) {
+    decision rule requiredRoles reason
+    grants { role via scope { level id slug } group { id name } }
+  }
+}`;

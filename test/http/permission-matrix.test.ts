@@ -3,7 +3,9 @@
  * helpers/permission-matrix.ts), every cell that is not N/A: 15 capabilities
  * x 9 roles, each role held by a real user with a real token, each
  * capability exercised through its mutation over HTTP. A ✅* cell is allowed
- * only on a project the user was granted PROJECT_EDITOR on.
+ * only on a project the user was granted PROJECT_EDITOR on. Each cell is
+ * also asked of `explainAccess` by the user about themselves: its decision
+ * is the mutation's outcome (ALLOWED, FORBIDDEN, or NOT_VISIBLE for NOT_FOUND).
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import {
   CREATE_OPERATION,
   CREATE_PROJECT,
   CREATE_WORKSPACE,
+  EXPLAIN_ACCESS,
   GRANT_PROJECT_ACCESS,
   SAVE_FONT,
   SAVE_INTEGRATION,
@@ -43,24 +46,42 @@ let instanceId: string;
 
 const unique = () => randomBytes(4).toString('hex');
 
-/** Each capability's mutation, with fresh input so that one attempt never collides with another. */
-const ACTIONS: Record<string, (project: string) => [string, Record<string, unknown>]> = {
-  'Create workspace': () => [CREATE_WORKSPACE, { organizationId: orgId, slug: `ws-${unique()}`, name: 'W' }],
-  'Manage workspace users': () => [SET_WORKSPACE_ROLE, { workspaceId, userId: spare[0]!.id, role: 'WORKSPACE_USER' }],
-  'Create projects': () => [CREATE_PROJECT, { workspaceId, slug: `p-${unique()}`, name: 'P', everyoneRole: null }],
-  'Edit themes': () => [SAVE_THEME, { workspaceId, name: `theme-${unique()}`, tokens: { primary: '#000' } }],
-  'Manage fonts': () => [SAVE_FONT, { workspaceId, family: `Font ${unique()}`, source: 'https://fonts.example/f.woff2' }],
-  'Create builds': (project) => [CREATE_BUILD, { projectId: project, version: `1.0.${parseInt(unique(), 16)}` }],
-  'Edit active policy': (project) => [SET_ACTIVE_POLICY, { projectId: project, buildId }],
-  'Manage config parameters': (project) => [SET_CONFIG_PARAMETER, { projectId: project, key: `k_${unique()}`, value: 'v' }],
-  'Manage operations': () => [CREATE_OPERATION, { processInstanceId: instanceId, kind: 'MIGRATION' }],
-  'Edit process variables': () => [SET_PROCESS_VARIABLE, { processInstanceId: instanceId, name: `v_${unique()}`, value: 1 }],
-  'Edit processes': (project) => [SAVE_PROCESS, { projectId: project, name: `process-${unique()}`, definition: { nodes: [] } }],
-  'Manage templates': (project) => [SAVE_TEMPLATE, { projectId: project, name: `template-${unique()}`, body: { html: '' } }],
-  'Configure integrations': (project) => [SAVE_INTEGRATION, { projectId: project, name: `int-${unique()}`, config: { url: 'x' } }],
-  'Grant project access': (project) => [GRANT_PROJECT_ACCESS, { projectId: project, userId: spare[1]!.id, role: 'PROJECT_VIEWER' }],
-  'Manage workspace access': () => [CREATE_GROUP, { workspaceId, name: `group-${unique()}` }],
+/**
+ * Each capability's mutation, with fresh input so that one attempt never
+ * collides with another, and the object its rule is scoped to.
+ */
+const ACTIONS: Record<string, (project: string) => [query: string, input: Record<string, unknown>, resource: string]> = {
+  'Create workspace': () => [CREATE_WORKSPACE, { organizationId: orgId, slug: `ws-${unique()}`, name: 'W' }, orgId],
+  'Manage workspace users': () => [SET_WORKSPACE_ROLE, { workspaceId, userId: spare[0]!.id, role: 'WORKSPACE_USER' }, workspaceId],
+  'Create projects': () => [CREATE_PROJECT, { workspaceId, slug: `p-${unique()}`, name: 'P', everyoneRole: null }, workspaceId],
+  'Edit themes': () => [SAVE_THEME, { workspaceId, name: `theme-${unique()}`, tokens: { primary: '#000' } }, workspaceId],
+  'Manage fonts': () => [SAVE_FONT, { workspaceId, family: `Font ${unique()}`, source: 'https://fonts.example/f.woff2' }, workspaceId],
+  'Create builds': (project) => [CREATE_BUILD, { projectId: project, version: `1.0.${parseInt(unique(), 16)}` }, project],
+  'Edit active policy': (project) => [SET_ACTIVE_POLICY, { projectId: project, buildId }, project],
+  'Manage config parameters': (project) => [SET_CONFIG_PARAMETER, { projectId: project, key: `k_${unique()}`, value: 'v' }, project],
+  'Manage operations': () => [CREATE_OPERATION, { processInstanceId: instanceId, kind: 'MIGRATION' }, instanceId],
+  'Edit process variables': () => [SET_PROCESS_VARIABLE, { processInstanceId: instanceId, name: `v_${unique()}`, value: 1 }, instanceId],
+  'Edit processes': (project) => [SAVE_PROCESS, { projectId: project, name: `process-${unique()}`, definition: { nodes: [] } }, project],
+  'Manage templates': (project) => [SAVE_TEMPLATE, { projectId: project, name: `template-${unique()}`, body: { html: '' } }, project],
+  'Configure integrations': (project) => [SAVE_INTEGRATION, { projectId: project, name: `int-${unique()}`, config: { url: 'x' } }, project],
+  'Grant project access': (project) => [GRANT_PROJECT_ACCESS, { projectId: project, userId: spare[1]!.id, role: 'PROJECT_VIEWER' }, project],
+  'Manage workspace access': () => [CREATE_GROUP, { workspaceId, name: `group-${unique()}` }, workspaceId],
 };
+
+/** The schema coordinate of the one mutation a document sends. */
+const coordinateOf = (query: string) => `Mutation.${/\{\s*(\w+)/.exec(query)![1]}`;
+
+const DECISION_OF_CODE: Record<string, string> = { FORBIDDEN: 'FORBIDDEN', NOT_FOUND: 'NOT_VISIBLE' };
+
+/** Sends the capability's mutation as `person`, and asks explainAccess the same: both answers agree. */
+async function attempt(capability: string, person: Person, project: string) {
+  const [query, input, resource] = ACTIONS[capability]!(project);
+  const res = await t.server.graphql(person.token, query, { i: input });
+  const explained = await t.server.graphql(person.token, EXPLAIN_ACCESS, { p: person.id, a: coordinateOf(query), r: resource });
+  const decision = res.errors ? DECISION_OF_CODE[String(res.errors[0]!.extensions?.code)] : 'ALLOWED';
+  expect(explained.data?.explainAccess?.decision, `${explained.raw}\n${res.raw}`).toBe(decision);
+  return res;
+}
 
 beforeAll(async () => {
   const others = ROLES.filter((r) => r !== 'org_admin');
@@ -100,8 +121,7 @@ describe('the permission matrix', () => {
   });
 
   it.each(CELLS)('%s as %s: %s', async (capability, role, cell) => {
-    const [query, input] = ACTIONS[capability]!(projectId);
-    const res = await t.server.graphql(people[role].token, query, { i: input });
+    const res = await attempt(capability, people[role], projectId);
     if (cell === 'allow') {
       expect(res.errors, res.raw).toBeUndefined();
     } else {
@@ -112,8 +132,7 @@ describe('the permission matrix', () => {
   });
 
   it.each(STARRED)('%s as %s on a project granted to them as PROJECT_EDITOR: allowed', async (capability, role) => {
-    const [query, input] = ACTIONS[capability]!(grantedProjectId);
-    const res = await t.server.graphql(people[role].token, query, { i: input });
+    const res = await attempt(capability, people[role], grantedProjectId);
     expect(res.errors, res.raw).toBeUndefined();
   });
 });

@@ -112,6 +112,21 @@ describe('the response cache', () => {
     expect(rows).toEqual([]);
   });
 
+  it("keeps what it has when only a principal's last-seen time is written", async () => {
+    expect(await nameOf(t.server, org.owner.token, 'cached')).toBe('changed by hand');
+    await outsideSql(t.server, `update users set last_seen_at = now()`);
+    await outsideSql(t.server, `update machine_clients set last_seen_at = now()`);
+    const before = await hits();
+    expect(await nameOf(t.server, org.owner.token, 'cached')).toBe('changed by hand');
+    expect(await hits()).toBe(before + 1);
+    // Any other column of those rows is heard as before.
+    await outsideSql(t.server, `update users set name = 'seen and renamed' where subject = '${org.owner.subject}'`);
+    await eventually(async () => {
+      await nameOf(t.server, org.owner.token, 'cached');
+      return (await hits()) === before + 1;
+    }, true);
+  });
+
   it("never serves a token narrowed by a malformed org_id the cached answer of the same user's unnarrowed token", async () => {
     const org = await t.seed.organization('narrowed', { owner: 'narrowed.owner' });
     const ORGS = '{ organizations { edges { node { slug } } } }';

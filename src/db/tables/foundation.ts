@@ -30,6 +30,11 @@ export const users = pgTable(
     emailVerified: boolean('email_verified').notNull().default(false),
     name: text('name'),
     createdAt: createdAt(),
+    /**
+     * When a token of this principal was last accepted, for access reviews: written at
+     * most once per few minutes (identity/last-seen.ts), and heard by no cache.
+     */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date', precision: 3 }),
   },
   (t) => [
     uniqueIndex('users_subject_key').on(t.subject),
@@ -81,6 +86,11 @@ export const machineClients = pgTable(
     role: organizationRole('role').notNull(),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date', precision: 3 }),
+    /**
+     * When a token of this principal was last accepted, for access reviews: written at
+     * most once per few minutes (identity/last-seen.ts), and heard by no cache.
+     */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date', precision: 3 }),
   },
   (t) => [uniqueIndex('machine_clients_client_id_key').on(t.clientId), index('machine_clients_org_idx').on(t.organizationId)],
 );

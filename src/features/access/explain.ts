@@ -16,9 +16,10 @@ import type { OrganizationRole, ProjectRole, WorkspaceRole } from '../../db/sche
 import { badInput } from '../../errors.js';
 import { parseGlobalId, toGlobalId } from '../../lib/global-id.js';
 import type { Context } from '../context.js';
-import { grantsOfUsers, type GrantRow } from './grant-queries.js';
-import type { AccessDecision, AccessScopeRow, Explanation, Grant, GrantVia } from './explanation.js';
-import { reasonFor, type Names } from './reasons.js';
+import { grantsOfUsers } from './grant-queries.js';
+import { grantOf, machineGrant, ownerGrantsIn, scopeRowOf } from './grants.js';
+import type { AccessDecision, Explanation, Grant } from './explanation.js';
+import { reasonFor, unseenReason, type Names } from './reasons.js';
 import { principalRowOf, scopeNamesOf, type Subject } from './subjects.js';
 
 const DECISIONS: Record<Decision, AccessDecision> = { allow: 'ALLOWED', forbidden: 'FORBIDDEN', invisible: 'NOT_VISIBLE' };
@@ -41,7 +42,7 @@ export async function explainAccess(
   // The object, as the asker sees it: what the asker cannot see does not exist for this question.
   const type = types[resource.type];
   const row = type?.visibleById ? await type.visibleById(ctx, resource.id) : null;
-  if (!row || !type?.scopeOf) return null;
+  if (!row || !type?.scopeOf) return isAsker(ctx, args.principalId) ? unseen(schema, rule, args.action, resource.type) : null;
   const placed = type.scopeOf(row as never);
   const scope = rule.kind === 'role' ? atLevel(placed, rule.at) : placed;
 
@@ -54,19 +55,32 @@ export async function explainAccess(
   const decision: Decision =
     rule.kind === 'role' ? decide(held, levelOf(scope), rule) : rule.kind === 'authenticated' && rule.principal !== null && subject.kind !== rule.principal.toLowerCase() ? 'forbidden' : 'allow';
   const names: Names = { subject: subject.label, scopes: await scopeNamesOf(ctx.db, scope), groups: new Map() };
-  const explanation = {
-    decision: DECISIONS[decision],
-    rule: ruleAsWritten(schema, typeName, fieldName) ?? '',
-    requiredRoles: rule.kind === 'role' ? [...rule.anyOf] : [],
-  };
+  const explanation = { decision: DECISIONS[decision], ...asWritten(schema, rule, args.action) };
   const reason = await reasonFor(ctx.db, { ...explanation, grants, action: args.action, scope, rule, names });
-  return { ...explanation, reason, grants: grants.map((g) => ({ ...g, scope: scopeRow(g.scope, names) })) };
+  const slugs = new Map([[scope.organizationId, names.scopes.organization], [scope.workspaceId, names.scopes.workspace], [scope.projectId, names.scopes.project]]);
+  return { ...explanation, reason, grants: grants.map((g) => ({ ...g, scope: scopeRowOf(g.scope, (id) => slugs.get(id)) })) };
 }
 
-function scopeRow(scope: Scope, names: Names): AccessScopeRow {
-  if (scope.projectId) return { level: 'PROJECT', id: toGlobalId('Project', scope.projectId), slug: names.scopes.project ?? '' };
-  if (scope.workspaceId) return { level: 'WORKSPACE', id: toGlobalId('Workspace', scope.workspaceId), slug: names.scopes.workspace ?? '' };
-  return { level: 'ORGANIZATION', id: toGlobalId('Organization', scope.organizationId), slug: names.scopes.organization };
+/** What a principal learns about an object it cannot see: nothing that depends on whether it exists. */
+function unseen(schema: GraphQLSchema, rule: AccessRule, action: string, typeName: string): Explanation {
+  return {
+    decision: 'NOT_VISIBLE',
+    ...asWritten(schema, rule, action),
+    grants: [],
+    reason: unseenReason({ rule, action }, typeName),
+  };
+}
+
+function asWritten(schema: GraphQLSchema, rule: AccessRule, action: string): Pick<Explanation, 'rule' | 'requiredRoles'> {
+  const [owner, field] = action.split('.') as [string, string];
+  return { rule: ruleAsWritten(schema, owner, field) ?? '', requiredRoles: rule.kind === 'role' ? [...rule.anyOf] : [] };
+}
+
+/** Whether `principalId` names the principal asking. */
+function isAsker(ctx: Context, principalId: string): boolean {
+  const asker = ctx.principal;
+  if (asker.kind === 'user') return principalId === toGlobalId('User', asker.userId);
+  return asker.kind === 'machine' && principalId === toGlobalId('MachineClient', asker.machineClientId);
 }
 
 function isRoot(schema: GraphQLSchema, typeName: string): boolean {
@@ -86,31 +100,15 @@ function ruleOf(schema: GraphQLSchema, types: ObjectTypes<Context>, action: stri
 
 /** Every role the subject holds that bears on the scope: there, and in the scopes that hold it. */
 async function grantsIn(ctx: Context, subject: Subject, scope: Scope): Promise<Grant[]> {
-  if (subject.kind === 'machine') {
-    return subject.organizationId === scope.organizationId && subject.active
-      ? [{ role: subject.role, scope: { organizationId: scope.organizationId }, via: 'MACHINE_CLIENT', group: null }]
-      : [];
-  }
+  if (subject.kind === 'machine') return subject.organizationId === scope.organizationId && subject.active ? [machineGrant(scope.organizationId, subject.role)] : [];
   const rows = await grantsOfUsers(ctx.db, {
     organizationId: scope.organizationId,
     userIds: [subject.userId],
     ...(scope.workspaceId ? { workspaceId: scope.workspaceId } : { organizationOnly: true }),
     ...(scope.projectId ? { projectId: scope.projectId } : {}),
   });
-  const grants = rows.filter((r) => r.level !== 'project' || scope.projectId).map((r) => grantOf(scope, r));
-  // The organization admin holds every role inside: said as the top roles, where the question sits lower.
-  if (rows.some((r) => r.level === 'organization' && r.role === ORGANIZATION_ADMIN)) {
-    if (scope.workspaceId) grants.push({ role: 'WORKSPACE_ADMIN', scope: { organizationId: scope.organizationId, workspaceId: scope.workspaceId }, via: 'ORGANIZATION_OWNER', group: null });
-    if (scope.projectId) grants.push({ role: 'PROJECT_OWNER', scope, via: 'ORGANIZATION_OWNER', group: null });
-  }
-  return grants;
-}
-
-function grantOf(scope: Scope, row: GrantRow): Grant {
-  const placed: Scope =
-    row.level === 'organization' ? { organizationId: scope.organizationId } : row.level === 'workspace' ? { organizationId: scope.organizationId, workspaceId: row.scopeId } : scope;
-  const via: GrantVia = row.groupId === null ? 'DIRECT' : row.system ? 'EVERYONE_GROUP' : 'GROUP';
-  return { role: row.role, scope: placed, via, group: row.groupId === null ? null : { id: row.groupId, organizationId: scope.organizationId } };
+  const held = rows.filter((r) => r.level !== 'project' || scope.projectId).map((r) => grantOf(scope.organizationId, r));
+  return [...held, ...ownerGrantsIn(rows, scope)];
 }
 
 /** What the checks would read: the union of the grants, as role-queries.ts reads it. */

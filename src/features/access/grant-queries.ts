@@ -8,7 +8,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { groupMembers, groups, organizationMembers, projectGrants, workspaceRoles } from '../../db/schema.js';
+import { groupMembers, groups, organizationMembers, organizations, projectGrants, projects, workspaceRoles, workspaces } from '../../db/schema.js';
 import type { AccessRole, ScopeLevel } from '../../access/roles.js';
 
 export interface GrantRow {
@@ -17,6 +17,8 @@ export interface GrantRow {
   level: ScopeLevel;
   /** The organization, workspace or project the role is held in. */
   scopeId: string;
+  /** The workspace of a workspace or project role. */
+  workspaceId: string | null;
   /** The group it comes through, if any; `system` when that is the everyone group. */
   groupId: string | null;
   system: boolean;
@@ -38,10 +40,10 @@ const ids = (values: readonly string[]) => sql`${sql.param([...values])}::uuid[]
 /** Grants of a roles table (workspace_roles or project_grants), direct and through the groups users are in. */
 function throughGroups(table: typeof workspaceRoles | typeof projectGrants, level: ScopeLevel, scopeColumn: SQL, filter: GrantFilter, narrow: SQL): SQL {
   return sql`
-    select ${table.userId} as user_id, ${table.role}::text as role, ${sql.raw(`'${level}'`)} as level, ${scopeColumn} as scope_id, null::uuid as group_id, false as system
+    select ${table.userId} as user_id, ${table.role}::text as role, ${sql.raw(`'${level}'`)} as level, ${scopeColumn} as scope_id, ${table.workspaceId} as workspace_id, null::uuid as group_id, false as system
       from ${table} where ${table.organizationId} = ${filter.organizationId} and ${table.userId} = any(${ids(filter.userIds)})${narrow}
     union all
-    select ${groupMembers.userId}, ${table.role}::text, ${sql.raw(`'${level}'`)}, ${scopeColumn}, ${groups.id}, ${groups.system}
+    select ${groupMembers.userId}, ${table.role}::text, ${sql.raw(`'${level}'`)}, ${scopeColumn}, ${table.workspaceId}, ${groups.id}, ${groups.system}
       from ${table} join ${groups} on ${groups.id} = ${table.groupId} join ${groupMembers} on ${groupMembers.groupId} = ${groups.id}
       where ${table.organizationId} = ${filter.organizationId} and ${groupMembers.userId} = any(${ids(filter.userIds)})${narrow}`;
 }
@@ -52,7 +54,7 @@ export async function grantsOfUsers(db: Db, filter: GrantFilter): Promise<GrantR
   const onProject = filter.projectId === undefined ? sql`` : sql` and ${projectGrants.projectId} = ${filter.projectId}`;
   const parts = [
     sql`select ${organizationMembers.userId} as user_id, ${organizationMembers.role}::text as role, 'organization' as level,
-          ${organizationMembers.organizationId} as scope_id, null::uuid as group_id, false as system
+          ${organizationMembers.organizationId} as scope_id, null::uuid as workspace_id, null::uuid as group_id, false as system
         from ${organizationMembers} where ${organizationMembers.organizationId} = ${filter.organizationId} and ${organizationMembers.userId} = any(${ids(filter.userIds)})`,
   ];
   if (!filter.organizationOnly) {
@@ -60,7 +62,20 @@ export async function grantsOfUsers(db: Db, filter: GrantFilter): Promise<GrantR
     parts.push(throughGroups(projectGrants, 'project', sql`${projectGrants.projectId}`, filter, sql`${inWorkspace(projectGrants)}${onProject}`));
   }
   const { rows } = (await db.execute(sql.join(parts, sql` union all `))) as unknown as {
-    rows: { user_id: string; role: AccessRole; level: ScopeLevel; scope_id: string; group_id: string | null; system: boolean }[];
+    rows: { user_id: string; role: AccessRole; level: ScopeLevel; scope_id: string; workspace_id: string | null; group_id: string | null; system: boolean }[];
   };
-  return rows.map((r) => ({ userId: r.user_id, role: r.role, level: r.level, scopeId: r.scope_id, groupId: r.group_id, system: r.system }));
+  return rows.map((r) => ({ userId: r.user_id, role: r.role, level: r.level, scopeId: r.scope_id, workspaceId: r.workspace_id, groupId: r.group_id, system: r.system }));
+}
+
+/** The slugs of the organization, and of the workspaces and projects that grants name, by id, in one statement. */
+export async function slugsOf(db: Db, organizationId: string, workspaceIds: readonly string[], projectIds: readonly string[]): Promise<Map<string, string>> {
+  const { rows } = (await db.execute(sql`
+    select ${organizations.id} as id, ${organizations.slug} as slug from ${organizations} where ${organizations.id} = ${organizationId}
+    union all
+    select ${workspaces.id} as id, ${workspaces.slug} as slug from ${workspaces}
+      where ${workspaces.organizationId} = ${organizationId} and ${workspaces.id} = any(${ids(workspaceIds)})
+    union all
+    select ${projects.id}, ${projects.slug} from ${projects}
+      where ${projects.organizationId} = ${organizationId} and ${projects.id} = any(${ids(projectIds)})`)) as unknown as { rows: { id: string; slug: string }[] };
+  return new Map(rows.map((r) => [r.id, r.slug]));
 }

@@ -28,8 +28,11 @@ interface Facts {
   names: Names;
 }
 
-const place = (names: ScopeNames, level: 'organization' | 'workspace' | 'project') =>
-  level === 'project' ? `on project ${names.project}` : level === 'workspace' ? `in workspace ${names.workspace}` : `in organization ${names.organization}`;
+/** Where a role is held; without names (an object the asker cannot see), said of the object itself. */
+const place = (names: ScopeNames | null, level: 'organization' | 'workspace' | 'project') =>
+  names === null
+    ? level === 'project' ? 'on the project' : level === 'workspace' ? 'in its workspace' : 'in its organization'
+    : level === 'project' ? `on project ${names.project}` : level === 'workspace' ? `in workspace ${names.workspace}` : `in organization ${names.organization}`;
 
 function held(grant: Grant, names: Names): string {
   const where = place(names.scopes, grant.scope.projectId ? 'project' : grant.scope.workspaceId ? 'workspace' : 'organization');
@@ -47,12 +50,11 @@ function held(grant: Grant, names: Names): string {
   }
 }
 
-function needs(facts: Facts): string {
-  const { rule, names, action } = facts;
+function needs({ rule, action }: Pick<Facts, 'rule' | 'action'>, names: ScopeNames | null): string {
   if (rule.kind === 'public') return `${action} is public`;
   const who = rule.principal === null ? '' : rule.principal === 'USER' ? ' (users only)' : ' (machine clients only)';
   if (rule.kind === 'authenticated') return `${action} needs only a signed-in principal${who}`;
-  const required = rule.anyOf.map((role) => `${role} ${place(names.scopes, levelOfRole(role))}`).join(', or ');
+  const required = rule.anyOf.map((role) => `${role} ${place(names, levelOfRole(role))}`).join(', or ');
   return `${action} needs ${required}${who}`;
 }
 
@@ -70,7 +72,16 @@ export async function reasonFor(db: Db, facts: Facts): Promise<string> {
         : level === 'workspace'
           ? `seeing a workspace needs a role in it`
           : `seeing an organization needs a role in it`;
-    return `${names.subject} cannot see ${what}: ${holds.replace(`${names.subject} holds`, 'it holds')}, and ${sees}; ${needs(facts)}.`;
+    return `${names.subject} cannot see ${what}: ${holds.replace(`${names.subject} holds`, 'it holds')}, and ${sees}; ${needs(facts, names.scopes)}.`;
   }
-  return `${holds}; ${needs(facts)}${decision === 'ALLOWED' ? ': allowed' : ''}.`;
+  return `${holds}; ${needs(facts, names.scopes)}${decision === 'ALLOWED' ? ': allowed' : ''}.`;
+}
+
+/**
+ * For a principal asking about an object it cannot see: the same sentence
+ * whether the object exists or not, as the request itself answers NOT_FOUND
+ * for both.
+ */
+export function unseenReason(facts: Pick<Facts, 'rule' | 'action'>, typeName: string): string {
+  return `This ${typeName} does not exist or is not visible to you; ${needs(facts, null)}.`;
 }
