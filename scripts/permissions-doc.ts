@@ -121,6 +121,15 @@ const ASKING_WHY = [
   'workspace\'s admins about anyone in their workspace on anything in it. Anyone else gets null, as for an object that',
   'does not exist. The permission-matrix suite checks the answer against the real outcome on every cell.',
   '',
+  '## Trying a rule change: candidate rules',
+  '',
+  'A `@candidateRule(role: | anyOf:, principal:, scope:, at:)` beside a field\'s (or a type\'s) live rule is tried without',
+  'being enforced: every request is decided by the live rule, and wherever the candidate would decide otherwise',
+  '`orgraph_candidate_rule_divergence_total{coordinate, live, candidate}` counts it and one log line names the request,',
+  'the principal and both decisions. `npm run policy:test -- --candidate` checks the policy files with the candidates',
+  'deciding (as `ACCESS_RULES=candidate` runs a server), so a change is tried against them before and after it ships.',
+  'The table below lists each candidate beside its live rule.',
+  '',
   '## Who holds what: access reviews',
   '',
   '`Organization.accessReview` (owners) lists every member and active machine client; `Workspace.accessReview`',
@@ -132,7 +141,7 @@ const ASKING_WHY = [
 ];
 
 export function renderPermissionsDoc(schema: GraphQLSchema = buildSchema()): string {
-  const { rules } = readAccessRules(schema, scopedTypes());
+  const { rules, candidates } = readAccessRules(schema, scopedTypes());
   const mutationType = schema.getMutationType()!;
   const byCapability = new Map<string, { field: string; rule: Extract<AccessRule, { kind: 'role' }> }[]>();
   for (const field of Object.values(mutationType.getFields())) {
@@ -199,11 +208,15 @@ export function renderPermissionsDoc(schema: GraphQLSchema = buildSchema()): str
     '',
     '## Every field',
     '',
-    'The rule of each field reachable from Query or Mutation (a field without its own rule has its type\'s).',
+    'The rule of each field reachable from Query or Mutation (a field without its own rule has its type\'s), and the',
+    '`@candidateRule` tried beside it, if any.',
     '',
-    '| Field | Rule |',
-    '| --- | --- |',
-    ...[...rules].map(([coordinate, rule]) => `| \`${coordinate}\` | ${ruleText(rule)} |`),
+    '| Field | Rule | Candidate |',
+    '| --- | --- | --- |',
+    ...[...rules].map(([coordinate, rule]) => {
+      const candidate = candidates.get(coordinate)?.candidate;
+      return `| \`${coordinate}\` | ${ruleText(rule)} | ${candidate ? ruleText(candidate) : ''} |`;
+    }),
     '',
   );
   return lines.join('\n');

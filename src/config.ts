@@ -46,6 +46,7 @@ const environment = z
     DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
     OPERATION_TIMEOUT_MS: positiveInt(10_000),
     EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
+    ACCESS_RULES: z.enum(['live', 'candidate']).default('live'),
     CACHE_MB: z.coerce.number().min(0).max(65_536).default(64),
     LIMIT_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
     LIMIT_ALIASES: positiveInt(DEFAULT_LIMITS.maxAliases),
@@ -108,6 +109,8 @@ export interface Config {
   operationTimeoutMs: number;
   /** `compiled`: graphql-jit compiles each document once; `graphql-js`: the reference executor. */
   executor: 'compiled' | 'graphql-js';
+  /** `live`: the rule directives decide, @candidateRule compared beside them; `candidate`: candidates decide where given. */
+  accessRules: 'live' | 'candidate';
   /** Memory for answers kept between requests (see src/cache/); 0 turns the caches off. */
   cacheBytes: number;
   port: number;
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     explorer: (e.EXPLORER ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     executor: e.EXECUTOR,
+    accessRules: e.ACCESS_RULES,
     cacheBytes: Math.floor(e.CACHE_MB * 1024 * 1024),
     limits: {
       maxDepth: e.LIMIT_DEPTH,

@@ -33,6 +33,12 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    candidateDivergences: new Counter({
+      name: 'orgraph_candidate_rule_divergence_total',
+      help: 'Fields resolved where a @candidateRule would have decided otherwise than the live rule',
+      labelNames: ['coordinate', 'live', 'candidate'] as const,
+      registers: [registry],
+    }),
     tokenVerifications: new Counter({
       name: 'orgraph_token_verifications_total',
       help: 'Bearer tokens checked, by outcome: verified (signature checked), cached (verified before, not expired), rejected',

@@ -26,6 +26,7 @@ import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { requestChecksPlugin } from './graphql/request-checks-plugin.js';
 import { responseStatusPlugin } from './graphql/response-status-plugin.js';
 import { buildSchema } from './graphql/schema.js';
+import { principalKey } from './identity/principal.js';
 import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -46,7 +47,12 @@ export interface Orgraph {
 
 const READY_TIMEOUT_MS = 2000;
 
-export async function createOrgraph(config: Config): Promise<Orgraph> {
+export interface OrgraphOptions {
+  /** Another SDL than the project's own (a schema with extensions: candidate rules tried in a test, say). */
+  typeDefs?: string[];
+}
+
+export async function createOrgraph(config: Config, options: OrgraphOptions = {}): Promise<Orgraph> {
   const metrics = createMetrics();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase({
@@ -89,7 +95,14 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   });
   // A socket with no traffic for this long is closed, whatever state its request is in (a half-open client).
   httpServer.setTimeout(config.http.idleTimeoutMs, (socket) => socket.destroy());
-  const schema = buildSchema();
+  const schema = buildSchema({
+    ...(options.typeDefs ? { typeDefs: options.typeDefs } : {}),
+    rules: config.accessRules,
+    onDivergence: (ctx, divergence) => {
+      metrics.candidateDivergences.inc({ ...divergence });
+      ctx.logger.warn({ requestId: ctx.requestId, principal: principalKey(ctx.principal), ...divergence }, 'candidate rule decides otherwise than the live rule');
+    },
+  });
   const apollo = new ApolloServer<Context>({
     ...(config.executor === 'compiled' ? { gateway: executorGateway(schema, compiledExecutor(schema)) } : { schema }),
     formatError: createFormatError({ hideSuggestions: config.mode === 'production' }),

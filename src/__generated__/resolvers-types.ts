@@ -1925,6 +1925,16 @@ export type RequiresRoleDirectiveArgs = {
 
 export type RequiresRoleDirectiveResolver<Result, Parent, ContextType = Context, Args = RequiresRoleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type CandidateRuleDirectiveArgs = {
+  role?: Maybe<AccessRole>;
+  anyOf?: Maybe<Array<AccessRole>>;
+  scope?: Maybe<Scalars['String']['input']>;
+  principal?: Maybe<PrincipalKind>;
+  at?: Maybe<ScopeLevel>;
+};
+
+export type CandidateRuleDirectiveResolver<Result, Parent, ContextType = Context, Args = CandidateRuleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AuthenticatedDirectiveArgs = {
   principal?: Maybe<PrincipalKind>;
 };
@@ -2657,6 +2667,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   requiresRole?: RequiresRoleDirectiveResolver<any, any, ContextType>;
+  candidateRule?: CandidateRuleDirectiveResolver<any, any, ContextType>;
   authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
   capability?: CapabilityDirectiveResolver<any, any, ContextType>;

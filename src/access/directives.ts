@@ -12,6 +12,7 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { forbidden, notFound, notSignedIn } from '../errors.js';
 import type { AccessContext, AccessEngine } from './engine.js';
+import { argumentAt, shadowed } from './candidates.js';
 import { objectChecks, type EntryCheck } from './object-checks.js';
 import { forbiddenBy } from './refusals.js';
 import { decide, type HeldRoles } from './roles.js';
@@ -22,7 +23,8 @@ type Resolver<C> = GraphQLFieldResolver<unknown, C, Record<string, unknown>>;
 
 export function applyAccessRules<C extends AccessContext>(schema: GraphQLSchema, engine: AccessEngine<C>): GraphQLSchema {
   const scoped = new Set(Object.entries(engine.types).flatMap(([name, type]) => (type.scopeOf ? [name] : [])));
-  const table = readAccessRules(schema, scoped);
+  const mode = engine.rules ?? 'live';
+  const table = readAccessRules(schema, scoped, mode);
   assertScopesNameTypes(table, engine.types);
   const objects = objectChecks<C>(schema, table, engine.types);
   const mutationType = schema.getMutationType()?.name;
@@ -36,7 +38,9 @@ export function applyAccessRules<C extends AccessContext>(schema: GraphQLSchema,
       if (typeName === mutationType) guarded = guardMutation(engine, rule, fieldName, resolve);
       else if (objects.covers(typeName, rule)) guarded = resolve;
       else guarded = guardField(engine, rule, typeName, resolve);
-      const wrapped = entry ? checkingEntry(guarded, entry) : guarded;
+      const checked = entry ? checkingEntry(guarded, entry) : guarded;
+      const candidate = mode === 'live' ? table.candidates.get(`${typeName}.${fieldName}`) : undefined;
+      const wrapped = candidate ? shadowed(engine, `${typeName}.${fieldName}`, candidate, checked) : checked;
       return wrapped === resolve ? field : { ...field, resolve: wrapped };
     },
   });
@@ -115,8 +119,4 @@ function assertPrincipal(ctx: AccessContext, kind: PrincipalKindRule, what: stri
   if (kind !== null && ctx.principal.kind !== kind.toLowerCase()) {
     throw forbidden(`Only ${kind === 'USER' ? 'users' : 'machine clients'} may use ${what}`);
   }
-}
-
-function argumentAt(args: Record<string, unknown>, path: string[]): unknown {
-  return path.reduce<unknown>((value, key) => (value as Record<string, unknown> | null | undefined)?.[key], args);
 }

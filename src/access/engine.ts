@@ -5,7 +5,8 @@
  */
 import type { Principal } from '../identity/principal.js';
 import type { Access } from './held-roles.js';
-import type { RoleRule } from './rules.js';
+import type { Decision } from './roles.js';
+import type { RoleRule, RuleMode } from './rules.js';
 import type { NamedScope, ObjectTypes } from './scopes.js';
 
 /** What the checks read of a request's context. */
@@ -27,9 +28,23 @@ export interface MutationGuard {
 
 export type MutationRunner<C> = (ctx: C, guard: MutationGuard, resolve: () => Promise<unknown>) => Promise<unknown>;
 
+/** A request where a field's candidate rule decided otherwise than its live rule. */
+export interface Divergence {
+  coordinate: string;
+  live: ShadowDecision;
+  candidate: ShadowDecision;
+}
+
+/** `decide`'s answers, and the one that comes before any rule: not signed in. */
+export type ShadowDecision = Decision | 'unauthenticated';
+
 export interface AccessEngine<C> {
   /** Every object type's place in the access model, as the features declare them. */
   types: ObjectTypes<C>;
   runMutation: MutationRunner<C>;
+  /** Which rules decide (default `live`: candidates only compared beside them). */
+  rules?: RuleMode;
+  /** Told of every divergence of a candidate from its live rule, in `live` mode. */
+  onDivergence?: (ctx: C, divergence: Divergence) => void;
 }
 

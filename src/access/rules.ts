@@ -47,6 +47,13 @@ export class AccessRuleError extends Error {
 }
 
 const RULE_DIRECTIVES = ['public', 'authenticated', 'requiresRole'] as const;
+const CANDIDATE = 'candidateRule';
+
+/**
+ * Which rules decide: `live`, the rule directives; `candidate`, a field's
+ * @candidateRule where it has one (shadow rules tried as if deployed).
+ */
+export type RuleMode = 'live' | 'candidate';
 
 /** The rule of `Type.field` as written in the SDL: the field's own directive, or its type's. */
 export function ruleAsWritten(schema: GraphQLSchema, typeName: string, fieldName: string): string | null {
@@ -71,25 +78,36 @@ function ruleAt(schema: GraphQLSchema, node: GraphQLField<unknown, unknown> | Gr
       return { kind: 'public' } as const;
     case 'authenticated':
       return { kind: 'authenticated', principal } as const;
-    case 'requiresRole': {
-      const { role, anyOf, scope, at } = first.args as { role?: AccessRole; anyOf?: AccessRole[]; scope?: string; at?: string };
-      if ((role === undefined) === (anyOf === undefined) || anyOf?.length === 0) {
-        problems.push(`${where}: @requiresRole needs exactly one of role or anyOf`);
-      }
-      return {
-        kind: 'role',
-        anyOf: role ? [role] : (anyOf ?? []),
-        scopePath: scope ? scope.split('.') : null,
-        principal,
-        at: at ? (at.toLowerCase() as ScopeLevel) : null,
-      } as const;
-    }
+    case 'requiresRole':
+      return roleRuleOf(first.args, '@requiresRole', where, problems);
   }
 }
 
+function roleRuleOf(args: Record<string, unknown>, directive: string, where: string, problems: string[]): RoleRule {
+  const { role, anyOf, scope, at, principal } = args as { role?: AccessRole; anyOf?: AccessRole[]; scope?: string; at?: string; principal?: PrincipalKindRule };
+  if ((role === undefined) === (anyOf === undefined) || anyOf?.length === 0) problems.push(`${where}: ${directive} needs exactly one of role or anyOf`);
+  return {
+    kind: 'role',
+    anyOf: role ? [role] : (anyOf ?? []),
+    scopePath: scope ? scope.split('.') : null,
+    principal: principal ?? null,
+    at: at ? (at.toLowerCase() as ScopeLevel) : null,
+  };
+}
+
+/** The @candidateRule on a field or a type, as a role rule; its scope, where unsaid, is the live rule's. */
+function candidateAt(schema: GraphQLSchema, node: GraphQLField<unknown, unknown> | GraphQLObjectType, live: AccessRule | null, where: string, problems: string[]) {
+  const [args] = getDirective(schema, node, CANDIDATE) ?? [];
+  if (!args) return null;
+  const rule = roleRuleOf(args, `@${CANDIDATE}`, where, problems);
+  return rule.scopePath === null && live?.kind === 'role' ? { ...rule, scopePath: live.scopePath } : rule;
+}
+
 export interface RuleTable {
-  /** `Type.field` -> the rule that applies to it. */
+  /** `Type.field` -> the rule that decides it (in `candidate` mode, its candidate where it has one). */
   rules: Map<string, AccessRule>;
+  /** `Type.field` -> the live rule of a field that has a candidate, and that candidate. */
+  candidates: Map<string, { live: AccessRule; candidate: RoleRule }>;
   /** Type -> the rule on the type itself, for the types that carry one. */
   typeRules: Map<string, AccessRule>;
 }
@@ -99,21 +117,29 @@ export interface RuleTable {
  * root types. `scopedTypes` names the types whose objects know their scope,
  * the only ones where @requiresRole may take its scope from the parent.
  */
-export function readAccessRules(schema: GraphQLSchema, scopedTypes: ReadonlySet<string>): RuleTable {
+export function readAccessRules(schema: GraphQLSchema, scopedTypes: ReadonlySet<string>, mode: RuleMode = 'live'): RuleTable {
   const problems: string[] = [];
   const rules = new Map<string, AccessRule>();
   const typeRules = new Map<string, AccessRule>();
+  const candidates = new Map<string, { live: AccessRule; candidate: RoleRule }>();
   const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name]);
   for (const type of reachableObjectTypes(schema)) {
     const typeRule = ruleAt(schema, type, type.name, problems);
-    if (typeRule) typeRules.set(type.name, typeRule);
+    // A type's candidate stands for its type's rule: on the fields that have no rule of their own.
+    const typeCandidate = candidateAt(schema, type, typeRule, type.name, problems);
+    const deciding = mode === 'candidate' && typeCandidate ? typeCandidate : typeRule;
+    if (deciding) typeRules.set(type.name, deciding);
     for (const field of Object.values(type.getFields())) {
       const where = `${type.name}.${field.name}`;
       const ownRule = ruleAt(schema, field, where, problems);
-      const rule = ownRule ?? typeRule;
-      if (ownRule?.kind === 'role' && !roots.has(type.name) && isNonNullType(field.type)) {
+      const live = ownRule ?? typeRule;
+      const ownCandidate = candidateAt(schema, field, live, where, problems);
+      const candidate = ownCandidate ?? (ownRule ? null : typeCandidate);
+      if (candidate && live) candidates.set(where, { live, candidate });
+      const rule = mode === 'candidate' && candidate ? candidate : live;
+      if ((ownRule?.kind === 'role' || ownCandidate) && !roots.has(type.name) && isNonNullType(field.type)) {
         // A denied field reads as null with FORBIDDEN at its path; non-null would null out its parent too.
-        problems.push(`${where} can be denied by its own @requiresRole, so its type must be nullable`);
+        problems.push(`${where} can be denied by its own @${ownCandidate ? CANDIDATE : 'requiresRole'}, so its type must be nullable`);
       }
       if (!rule) {
         problems.push(`${where} has no access rule: add @public, @authenticated or @requiresRole to it or to ${type.name}`);
@@ -128,7 +154,7 @@ export function readAccessRules(schema: GraphQLSchema, scopedTypes: ReadonlySet<
     }
   }
   if (problems.length > 0) throw new AccessRuleError(problems);
-  return { rules, typeRules };
+  return { rules, candidates, typeRules };
 }
 
 function checkScopePath(args: readonly GraphQLArgument[], path: string[], where: string, problems: string[]) {

@@ -11,7 +11,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { AccessContext } from './engine.js';
 import { decide, type HeldRoles } from './roles.js';
-import { readAccessRules, type RoleRule } from './rules.js';
+import { readAccessRules, type RoleRule, type RuleMode } from './rules.js';
 import { atLevel, levelOf, typeNameOfScope, type ObjectType } from './scopes.js';
 
 interface ScopedMutation {
@@ -20,10 +20,10 @@ interface ScopedMutation {
 }
 
 /** Object type -> the mutations whose scope argument names one of it, in the schema's order. */
-export function mutationsByScopeType(schema: GraphQLSchema): Map<string, ScopedMutation[]> {
+export function mutationsByScopeType(schema: GraphQLSchema, mode: RuleMode = 'live'): Map<string, ScopedMutation[]> {
   // Only Mutation's rules are read here, and each names its own scope: no type needs to be known as scoped.
   const everyType = new Set(Object.keys(schema.getTypeMap()));
-  const { rules } = readAccessRules(schema, everyType);
+  const { rules } = readAccessRules(schema, everyType, mode);
   const byType = new Map<string, ScopedMutation[]>();
   for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
     const rule = rules.get(`${schema.getMutationType()!.name}.${field.name}`);
@@ -61,9 +61,13 @@ extend type ${type} {
 type Resolver = GraphQLFieldResolver<unknown, AccessContext>;
 
 /** Resolvers of the generated fields: the object itself, then each flag decided where it sits. */
-export function viewerCanResolvers(typeDefs: string[], types: Record<string, Pick<ObjectType<unknown>, 'scopeOf'>>): Record<string, Record<string, Resolver>> {
+export function viewerCanResolvers(
+  typeDefs: string[],
+  types: Record<string, Pick<ObjectType<unknown>, 'scopeOf'>>,
+  mode: RuleMode = 'live',
+): Record<string, Record<string, Resolver>> {
   const resolvers: Record<string, Record<string, Resolver>> = {};
-  for (const [type, mutations] of mutationsByScopeType(makeExecutableSchema({ typeDefs }))) {
+  for (const [type, mutations] of mutationsByScopeType(makeExecutableSchema({ typeDefs }), mode)) {
     const scopeOf = types[type]?.scopeOf;
     if (!scopeOf) throw new Error(`${type} takes mutations but declares no scope`);
     resolvers[type] = { viewerCan: (object) => object };

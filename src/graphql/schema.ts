@@ -6,6 +6,8 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { applyAccessRules } from '../access/directives.js';
+import type { Divergence } from '../access/engine.js';
+import type { RuleMode } from '../access/rules.js';
 import { viewerCanResolvers } from '../access/viewer-can.js';
 import type { Context } from '../features/context.js';
 import { objectTypes, resolvers } from '../features/index.js';
@@ -16,11 +18,20 @@ import { loadTypeDefs } from './type-defs.js';
 
 export { loadTypeDefs };
 
+export interface SchemaOptions {
+  /** The SDL; the project's own files by default. */
+  typeDefs?: string[];
+  /** Which rules decide (see @candidateRule). */
+  rules?: RuleMode;
+  /** Told where a candidate rule decides otherwise than the live one. */
+  onDivergence?: (ctx: Context, divergence: Divergence) => void;
+}
+
 /** Builds the schema; throws `AccessRuleError` when a reachable field has no access rule. */
-export function buildSchema(typeDefs: string[] = loadTypeDefs()): GraphQLSchema {
-  const derived = viewerCanResolvers(typeDefs, objectTypes);
+export function buildSchema({ typeDefs = loadTypeDefs(), rules = 'live', onDivergence }: SchemaOptions = {}): GraphQLSchema {
+  const derived = viewerCanResolvers(typeDefs, objectTypes, rules);
   const schema = makeExecutableSchema({ typeDefs, resolvers: [{ DateTime, JSON: JSONScalar }, ...resolvers, derived] });
-  return withDeadline(applyAccessRules<Context>(schema, { types: objectTypes, runMutation }));
+  return withDeadline(applyAccessRules<Context>(schema, { types: objectTypes, runMutation, rules, ...(onDivergence ? { onDivergence } : {}) }));
 }
 
 /** The types that sit inside an organization: the ones whose fields may take their scope from their parent. */

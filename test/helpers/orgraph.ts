@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../src/config.js';
-import { createOrgraph, type Orgraph } from '../../src/server.js';
+import { createOrgraph, type Orgraph, type OrgraphOptions } from '../../src/server.js';
 import { createTestDatabase } from './database.js';
 import type { TestIssuer } from './issuer.js';
 
@@ -47,6 +47,7 @@ export async function startOrgraphOn(
   databaseEnv: Record<string, string>,
   env: Record<string, string> = {},
   onStop: () => Promise<void> = async () => {},
+  options: OrgraphOptions = {},
 ): Promise<TestOrgraph> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -59,7 +60,7 @@ export async function startOrgraphOn(
     ...databaseEnv,
     ...env,
   });
-  const orgraph = await createOrgraph(config);
+  const orgraph = await createOrgraph(config, options);
   const url = await orgraph.listen();
   let stopped: Promise<void> | undefined;
   return {

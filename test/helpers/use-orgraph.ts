@@ -21,6 +21,8 @@ export interface UseOrgraphOptions<I extends IssuerEndpoints> {
   database?: () => Promise<TestDatabase>;
   /** Every GraphQL answer of every server, the seed's included, checked for leaks (leaks.ts). */
   leakChecked?: boolean;
+  /** Another SDL than the project's (its own plus extensions), for every server of the suite. */
+  typeDefs?: string[];
   /** For the start-up hook, when it must be shorter than the project's. */
   timeout?: number;
 }
@@ -45,7 +47,7 @@ export function useOrgraph(env: Env = {}, options: UseOrgraphOptions<IssuerEndpo
   let seed: Seed | undefined;
 
   const launch = async (database: TestDatabase, serverEnv: Env) => {
-    const server = await startOrgraphOn(handle.issuer, database.env, serverEnv, database.drop);
+    const server = await startOrgraphOn(handle.issuer, database.env, serverEnv, database.drop, options.typeDefs ? { typeDefs: options.typeDefs } : {});
     started.push(server);
     return options.leakChecked ? leakChecked(server) : server;
   };

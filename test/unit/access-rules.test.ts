@@ -7,7 +7,7 @@ import { AccessRuleError } from '../../src/access/rules.js';
 import { buildSchema, loadTypeDefs } from '../../src/graphql/schema.js';
 
 function buildWith(extra: string) {
-  return () => buildSchema([...loadTypeDefs(), extra]);
+  return () => buildSchema({ typeDefs: [...loadTypeDefs(), extra] });
 }
 
 function problemsOf(fn: () => unknown): string[] {
