@@ -29,9 +29,15 @@ export const NESTED = `query Nested($slug: String!) {
   }
 }`;
 
-export type QueryName = 'scalar' | 'nested';
+/** The nested query with each environment's `viewerCan` flags: answered from roles already loaded, so no statement more. */
+export const NESTED_VIEWER_CAN = NESTED.replace('query Nested', 'query NestedViewerCan').replace(
+  '        name\n',
+  '        name\n        viewerCan { pushEnvironmentGeneration switchEnvironmentGeneration deleteEnvironment }\n',
+);
 
-export const QUERIES: Record<QueryName, string> = { scalar: SCALAR, nested: NESTED };
+export type QueryName = 'scalar' | 'nested' | 'nestedViewerCan';
+
+export const QUERIES: Record<QueryName, string> = { scalar: SCALAR, nested: NESTED, nestedViewerCan: NESTED_VIEWER_CAN };
 
 /** The organization the load runs against, and the two small ones for the statements check. */
 export const BENCH_ORG = 'bench';

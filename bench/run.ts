@@ -80,10 +80,10 @@ const OWNER = 'auth0|bench-owner';
 const UNCACHED = { CACHE_MB: '0' };
 /** What bench/without-read-rules.ts writes to the log of the process it runs in. */
 const RULES_OFF_MARKER = '[bench] read access checks are off in this process';
-const ALL_QUERIES: QueryName[] = ['scalar', 'nested'];
+const ALL_QUERIES = ['scalar', 'nested'] as const satisfies readonly QueryName[];
 /** The queries loaded (BENCH_QUERIES=nested to profile one of them); every server is still checked on both. */
 const QUERY_NAMES = (process.env.BENCH_QUERIES ?? 'scalar,nested').split(',').map((q) => q.trim()) as QueryName[];
-if (QUERY_NAMES.length === 0 || QUERY_NAMES.some((q) => !ALL_QUERIES.includes(q))) throw new Error('BENCH_QUERIES must list scalar and/or nested');
+if (QUERY_NAMES.length === 0 || QUERY_NAMES.some((q) => !(ALL_QUERIES as readonly QueryName[]).includes(q))) throw new Error('BENCH_QUERIES must list scalar and/or nested');
 
 // ---------------------------------------------------------------- types
 
@@ -443,6 +443,7 @@ async function main() {
     const counts: Record<string, number> = { scalar: await statementsFor(t, token, 'scalar', BENCH_ORG) };
     for (const size of STATEMENT_CHECK_SIZES) counts[`nested ${size}`] = await statementsFor(t, token, 'nested', `${BENCH_ORG}-${size}`);
     counts[`nested ${ROWS}`] = await statementsFor(t, token, 'nested', BENCH_ORG);
+    if (main.includes(t)) counts[`nested ${ROWS} + viewerCan`] = await statementsFor(t, token, 'nestedViewerCan', BENCH_ORG);
     statements.push({ label: t.label, counts });
   }
   const offMarked = [rulesOffProc, rulesOnProc].map((p) => readFileSync(join(logDir, `${p.name}.log`), 'utf8').includes(RULES_OFF_MARKER));
@@ -583,6 +584,10 @@ async function main() {
     out.push(
       `- Statements per request, nested query, 3 vs 30 environments, ${s.label}: ${small} vs ${large} (target: equal): ${small === large ? 'MET' : 'MISSED'}`,
     );
+    const [plain, flagged] = [s.counts[`nested ${ROWS}`], s.counts[`nested ${ROWS} + viewerCan`]];
+    if (flagged !== undefined) {
+      out.push(`- Statements per request, nested query with viewerCan on its ${ROWS} environments, ${s.label}: ${flagged} vs ${plain} without (target: equal): ${flagged === plain ? 'MET' : 'MISSED'}`);
+    }
   }
   if (drift) {
     const [, early, late] = drift.readings;
