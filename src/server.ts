@@ -26,6 +26,7 @@ import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { requestChecksPlugin } from './graphql/request-checks-plugin.js';
 import { responseStatusPlugin } from './graphql/response-status-plugin.js';
 import { buildSchema } from './graphql/schema.js';
+import { createCors } from './http/cors.js';
 import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -130,8 +131,14 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     });
   });
 
+  const cors = createCors(config.corsOrigins);
+
   async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (explorer?.handles(req, url)) return explorer.serve(req, res, url);
+    if (API_ROUTES.has(url.pathname)) {
+      if (req.method === 'OPTIONS') return cors.preflight(req, res);
+      cors.decorate(req, res);
+    }
     switch (url.pathname) {
       case '/graphql':
         return graphql(req, res, url);
@@ -174,7 +181,9 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   };
 }
 
-const ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+/** What browser apps on other origins may call (CORS_ORIGINS); the operational routes stay same-origin. */
+const API_ROUTES = new Set(['/graphql']);
+const ROUTES = new Set([...API_ROUTES, '/healthz', '/readyz', '/metrics']);
 
 /** A closed set of labels: a label valued from the request would let any caller add series without bound. */
 function routeLabel(path: string): string {

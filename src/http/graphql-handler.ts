@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Context } from '../features/context.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { appendVary } from './cors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -23,12 +24,16 @@ export function createGraphQLHandler(apollo: ApolloServer<Context>, buildContext
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    if (isBearerGet(req)) headers.set(CSRF_SAFE_HEADER, 'true');
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: () => buildContext(req),
     });
     res.statusCode = response.status ?? 200;
-    for (const [name, value] of response.headers) res.setHeader(name, value);
+    for (const [name, value] of response.headers) {
+      if (name === 'vary') value.split(',').forEach((field) => appendVary(res, field.trim()));
+      else res.setHeader(name, value);
+    }
     // Answers depend on who asks: no shared cache (a CDN, a corporate proxy) may keep one for someone else.
     res.setHeader('cache-control', 'private, no-store');
     if (response.body.kind === 'complete') {
@@ -38,6 +43,21 @@ export function createGraphQLHandler(apollo: ApolloServer<Context>, buildContext
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/** One of the headers Apollo's CSRF prevention takes as proof that a browser preflighted the request. */
+const CSRF_SAFE_HEADER = 'apollo-require-preflight';
+
+/**
+ * A GET carrying a bearer token is as CSRF-safe as one with Apollo's
+ * headers: no form, link or image can send `Authorization`, and a script on
+ * another origin can only after a CORS preflight. Only `Bearer`: a browser
+ * resends HTTP Basic credentials by itself (a proxy in front of Orgraph), so
+ * they prove nothing. Every other request keeps Apollo's checks, POSTs with
+ * a simple content type included.
+ */
+function isBearerGet(req: IncomingMessage): boolean {
+  return req.method === 'GET' && /^bearer\s+\S/i.test(req.headers.authorization ?? '');
 }
 
 function parseBody(text: string, contentType: string | undefined): unknown {

@@ -4,15 +4,14 @@
  * that nothing else is. In headless Chromium (Debian's chromium package,
  * driven by playwright-core): the page runs a query with a real token.
  */
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import type { TestOrgraph } from '../helpers/orgraph.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HTML = { accept: 'text/html' };
 const BROWSER_ACCEPT = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8' };
 const ASSETS: [string, RegExp][] = [
@@ -190,23 +189,11 @@ describe('the explorer over HTTP', () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the explorer in headless Chromium', () => {
+describe.skipIf(!hasChromium)('the explorer in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -38,4 +38,15 @@ describe('configuration', () => {
     const config = loadConfig({ AUTH_ISSUER: 'https://tenant.eu.auth0.com/', AUTH_AUDIENCE: 'https://api' });
     expect(config.auth).toMatchObject({ kind: 'issuer', issuer: { jwksUri: 'https://tenant.eu.auth0.com/.well-known/jwks.json' } });
   });
+
+  it('reads CORS_ORIGINS as exact origins or *, none by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://127.0.0.1:5173' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://127.0.0.1:5173',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(problemsOf({ CORS_ORIGINS: 'https://app.example.com/, app.example.com, https://a.example/path' })).toHaveLength(3);
+    expect(problemsOf({ CORS_ORIGINS: '*, https://app.example.com' })[0]).toMatch(/either \* or a list/);
+  });
 });
