@@ -25,11 +25,14 @@ import { loggingPlugin } from './graphql/logging-plugin.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { requestChecksPlugin } from './graphql/request-checks-plugin.js';
 import { responseStatusPlugin } from './graphql/response-status-plugin.js';
+import { printSdl } from './graphql/print-schema.js';
+import { describeRules } from './graphql/rule-descriptions.js';
 import { buildSchema } from './graphql/schema.js';
 import { createCors } from './http/cors.js';
 import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
 import { RateLimiter } from './http/rate-limit.js';
+import { createSchemaRoute, SCHEMA_PATH } from './http/schema-route.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -90,6 +93,9 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   // A socket with no traffic for this long is closed, whatever state its request is in (a half-open client).
   httpServer.setTimeout(config.http.idleTimeoutMs, (socket) => socket.destroy());
   const schema = buildSchema();
+  // The SDL first: describeRules adds to descriptions that the printed SDL would otherwise take up where the SDL has none.
+  const sdl = printSdl(schema);
+  describeRules(schema);
   const apollo = new ApolloServer<Context>({
     ...(config.executor === 'compiled' ? { gateway: executorGateway(schema, compiledExecutor(schema)) } : { schema }),
     formatError: createFormatError({ hideSuggestions: config.mode === 'production' }),
@@ -132,6 +138,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   });
 
   const cors = createCors(config.corsOrigins);
+  const schemaRoute = createSchemaRoute(sdl, config.introspection, identity.authenticator);
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (explorer?.handles(req, url)) return explorer.serve(req, res, url);
@@ -142,6 +149,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     switch (url.pathname) {
       case '/graphql':
         return graphql(req, res, url);
+      case SCHEMA_PATH:
+        return schemaRoute(req, res);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
@@ -182,7 +191,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
 }
 
 /** What browser apps on other origins may call (CORS_ORIGINS); the operational routes stay same-origin. */
-const API_ROUTES = new Set(['/graphql']);
+const API_ROUTES = new Set(['/graphql', SCHEMA_PATH]);
 const ROUTES = new Set([...API_ROUTES, '/healthz', '/readyz', '/metrics']);
 
 /** A closed set of labels: a label valued from the request would let any caller add series without bound. */
