@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type RequestLimits } from './graphql/limits.js';
 import type { CorsOrigins } from './http/cors.js';
+import type { PersistedDocumentsSettings } from './http/persisted-documents.js';
 import type { RateLimitSettings } from './http/rate-limit.js';
 import type { AuthSettings } from './identity/identity.js';
 
@@ -60,6 +61,8 @@ const environment = z
     INTROSPECTION: z.enum(['all', 'authenticated', 'off']).optional(),
     EXPLORER: z.enum(['on', 'off']).optional(),
     CORS_ORIGINS: corsOrigins,
+    PERSISTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('off'),
+    PERSISTED_DOCUMENTS_FILE: optionalText,
     DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
     OPERATION_TIMEOUT_MS: positiveInt(10_000),
     EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
@@ -100,6 +103,9 @@ const environment = z
         message: 'RATE_LIMIT_COST_PER_MINUTE must be at least LIMIT_COST, or no query of the largest allowed cost could ever run',
       });
     }
+    if (env.PERSISTED_DOCUMENTS !== 'off' && !env.PERSISTED_DOCUMENTS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['PERSISTED_DOCUMENTS_FILE'], message: `PERSISTED_DOCUMENTS=${env.PERSISTED_DOCUMENTS} needs PERSISTED_DOCUMENTS_FILE (the manifest)` });
+    }
     if (!env.AUTH_ISSUER && (env.AUTH_AUDIENCE || env.AUTH_JWKS_URI)) {
       ctx.addIssue({
         code: 'custom',
@@ -119,6 +125,8 @@ export interface Config {
   limits: RequestLimits;
   /** Origins whose pages may call the API from a browser: none (the default), a list, or `*`. */
   corsOrigins: CorsOrigins;
+  /** Whether requests may, or must, name a document of the manifest instead of sending one. */
+  persistedDocuments: PersistedDocumentsSettings;
   /** Per-principal requests and query cost; null when RATE_LIMIT=off (benchmarks). */
   rateLimits: RateLimitSettings | null;
   /** Node's HTTP server timeouts: slow and idle clients are dropped rather than held. */
@@ -155,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: e.INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'all'),
     explorer: (e.EXPLORER ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
     corsOrigins: e.CORS_ORIGINS,
+    persistedDocuments: { mode: e.PERSISTED_DOCUMENTS, file: e.PERSISTED_DOCUMENTS_FILE },
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     executor: e.EXECUTOR,
     cacheBytes: Math.floor(e.CACHE_MB * 1024 * 1024),

@@ -31,6 +31,7 @@ import { buildSchema } from './graphql/schema.js';
 import { createCors } from './http/cors.js';
 import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
+import { loadPersistedDocuments } from './http/persisted-documents.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { createSchemaRoute, SCHEMA_PATH } from './http/schema-route.js';
 import { createLogger } from './logger.js';
@@ -51,6 +52,8 @@ export interface Orgraph {
 const READY_TIMEOUT_MS = 2000;
 
 export async function createOrgraph(config: Config): Promise<Orgraph> {
+  // Before anything opens: a bad manifest stops the start with nothing to close.
+  const persisted = await loadPersistedDocuments(config.persistedDocuments);
   const metrics = createMetrics();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase({
@@ -102,6 +105,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // With a manifest, Apollo's own persisted queries would let any client register a document: the manifest is the only set.
+    ...(persisted ? { persistedQueries: false as const } : {}),
     introspection: config.introspection !== 'off',
     // Production answers no "did you mean" suggestions that would reveal the schema.
     hideSchemaDetailsFromClientErrors: config.mode === 'production',
@@ -123,7 +128,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     ],
   });
   await apollo.start();
-  const graphql = createGraphQLHandler(apollo, buildContext);
+  const graphql = createGraphQLHandler(apollo, buildContext, persisted);
   const explorer = config.explorer ? createExplorer({ devIssuer: identity.devIssuer, maxDepth: config.limits.maxDepth }) : null;
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {

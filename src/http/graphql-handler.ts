@@ -7,10 +7,15 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Context } from '../features/context.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { appendVary } from './cors.js';
+import { isRefusal, withPersistedDocument, type PersistedDocuments } from './persisted-documents.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function createGraphQLHandler(apollo: ApolloServer<Context>, buildContext: (req: IncomingMessage) => Promise<Context>) {
+export function createGraphQLHandler(
+  apollo: ApolloServer<Context>,
+  buildContext: (req: IncomingMessage) => Promise<Context>,
+  persisted: PersistedDocuments | null = null,
+) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     let body: unknown;
     try {
@@ -20,13 +25,20 @@ export function createGraphQLHandler(apollo: ApolloServer<Context>, buildContext
       if (error instanceof BodyTooLarge) return sendError(res, 413, 'BAD_REQUEST', `Request body is larger than ${MAX_BODY_BYTES} bytes`);
       return sendError(res, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
     }
+    const method = req.method ?? 'GET';
+    let search = url.search;
+    if (persisted) {
+      const resolved = withPersistedDocument(persisted, method, { body, search });
+      if (isRefusal(resolved)) return sendError(res, resolved.status, resolved.code, resolved.message);
+      ({ body, search } = resolved);
+    }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
     if (isBearerGet(req)) headers.set(CSRF_SAFE_HEADER, 'true');
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest: { method, headers, search, body },
       context: () => buildContext(req),
     });
     res.statusCode = response.status ?? 200;

@@ -49,4 +49,11 @@ describe('configuration', () => {
     expect(problemsOf({ CORS_ORIGINS: 'https://app.example.com/, app.example.com, https://a.example/path' })).toHaveLength(3);
     expect(problemsOf({ CORS_ORIGINS: '*, https://app.example.com' })[0]).toMatch(/either \* or a list/);
   });
+
+  it('needs the manifest file whenever persisted documents are on', () => {
+    expect(loadConfig({}).persistedDocuments).toEqual({ mode: 'off', file: undefined });
+    expect(problemsOf({ PERSISTED_DOCUMENTS: 'require' })).toEqual(['PERSISTED_DOCUMENTS_FILE: PERSISTED_DOCUMENTS=require needs PERSISTED_DOCUMENTS_FILE (the manifest)']);
+    expect(loadConfig({ PERSISTED_DOCUMENTS: 'allow', PERSISTED_DOCUMENTS_FILE: 'gql/persisted-documents.json' }).persistedDocuments.mode).toBe('allow');
+    expect(problemsOf({ PERSISTED_DOCUMENTS: 'sometimes' })[0]).toMatch(/^PERSISTED_DOCUMENTS:/);
+  });
 });
