@@ -29,6 +29,7 @@ import { printSdl } from './graphql/print-schema.js';
 import { describeRules } from './graphql/rule-descriptions.js';
 import { buildSchema } from './graphql/schema.js';
 import { createCors } from './http/cors.js';
+import { createDevTokenEndpoint, DEV_TOKEN_PATH } from './http/dev-token.js';
 import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
 import { loadPersistedDocuments } from './http/persisted-documents.js';
@@ -144,6 +145,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
 
   const cors = createCors(config.corsOrigins);
   const schemaRoute = createSchemaRoute(sdl, config.introspection, identity.authenticator);
+  const devToken = identity.devIssuer && createDevTokenEndpoint(identity.devIssuer);
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (explorer?.handles(req, url)) return explorer.serve(req, res, url);
@@ -156,6 +158,9 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
         return graphql(req, res, url);
       case SCHEMA_PATH:
         return schemaRoute(req, res);
+      case DEV_TOKEN_PATH:
+        if (devToken) return devToken(req, res);
+        return sendError(res, 404, 'NOT_FOUND', `No route ${url.pathname}`);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
@@ -197,7 +202,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
 
 /** What browser apps on other origins may call (CORS_ORIGINS); the operational routes stay same-origin. */
 const API_ROUTES = new Set(['/graphql', SCHEMA_PATH]);
-const ROUTES = new Set([...API_ROUTES, '/healthz', '/readyz', '/metrics']);
+const ROUTES = new Set([...API_ROUTES, '/healthz', '/readyz', '/metrics', DEV_TOKEN_PATH]);
 
 /** A closed set of labels: a label valued from the request would let any caller add series without bound. */
 function routeLabel(path: string): string {
