@@ -169,6 +169,17 @@ describe('the explorer over HTTP', () => {
     expect(claims.sub).toBe('auth0|demo-alice');
     const res = await dev.graphql(token, '{ viewer { kind user { email } } }');
     expect(res.data, res.raw).toEqual({ viewer: { kind: 'USER', user: { email: 'alice@demo.example' } } });
+    // and a switcher between every demo principal, each with a token of its own
+    const principals = JSON.parse(attribute(html, 'data-principals') ?? '[]') as { label: string; token: string }[];
+    expect(principals.map((p) => p.label)).toEqual([
+      'Alice (owner) <alice@demo.example>',
+      'Bob (writer) <bob@demo.example>',
+      'Carol (reader) <carol@demo.example>',
+      'machine client demo-ci (WRITER)',
+    ]);
+    expect(principals[0]!.token).toBe(token);
+    expect([...html.matchAll(/<option value="(\d)">/g)].map((m) => m[1])).toEqual(['0', '1', '2', '3']);
+    expect(attribute(await (await fetch(`${server.url}/graphql`, { headers: HTML })).text(), 'data-principals')).toBeUndefined();
   });
 
   it('is not served in production', async () => {
@@ -254,6 +265,24 @@ describe.skipIf(!hasChromium)('the explorer in headless Chromium', () => {
       await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', '{ viewer { kind } }');
       const result = await run(page, 'USER');
       expect(result).toMatch(/"viewer": \{ "kind": "USER" \}/);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('in development, switches between the demo principals: the same query answered for each', { timeout: 60_000 }, async () => {
+    const { page, problems, close } = await open(dev.url);
+    try {
+      const query = '{ viewer { kind user { email } } }';
+      await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', query);
+      expect(await run(page, 'alice@demo.example')).toContain('alice@demo.example');
+      await page.selectOption('#principal', { label: 'Carol (reader) <carol@demo.example>' });
+      await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', query);
+      expect(await run(page, 'carol@demo.example')).toContain('carol@demo.example');
+      await page.selectOption('#principal', '1');
+      await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', query);
+      expect(await run(page, 'bob@demo.example')).toContain('bob@demo.example');
       expect(problems).toEqual([]);
     } finally {
       await close();
