@@ -289,6 +289,22 @@ describe.skipIf(!hasChromium)('the explorer in headless Chromium', () => {
     }
   });
 
+  it("shows each field's rule in the docs pane", { timeout: 60_000 }, async () => {
+    const { page, problems, introspection, close } = await open(dev.url);
+    try {
+      await introspection;
+      await page.click('button[aria-label="Show Documentation Explorer"]');
+      await page.locator('.graphiql-doc-explorer a', { hasText: /^Query$/ }).first().click();
+      const docs = page.locator('.graphiql-doc-explorer');
+      // the type's field list carries each field's description; its styles may hide part of it, so read the text, not the view
+      await docs.getByText('Access: @authenticated', { exact: false }).first().waitFor({ state: 'attached', timeout: 15_000 });
+      expect(await docs.textContent()).toMatch(/The caller; null when anonymous\.\s*Access: @public/);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('with a real issuer, runs a query with a token typed into the headers editor', { timeout: 60_000 }, async () => {
     const token = await t.issuer.userToken('auth0|explorer-user', { email: 'explorer-user@example.test' });
     const { page, problems, close } = await open(server.url);
