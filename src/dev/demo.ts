@@ -65,8 +65,13 @@ export async function seedDemo(url: string, issuer: DevIssuer): Promise<DemoIds>
   const run = async (token: string, name: string, input: Record<string, unknown>, selection: string) =>
     (await call(token, `mutation($i: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $i) ${selection} }`, { i: input }))[name];
 
+  const nodejs = (version: string) => ({ install: { nodejs: { 'pkg-path': `nodejs_${version}` } } });
+  const createWeb = async (organizationId: string): Promise<string> =>
+    (await run(alice, 'createEnvironment', { organizationId, name: 'web', manifest: nodejs('20') }, '{ environment { id } }')).environment.id;
+
   const existing = (await call(alice, `{ organization(slug: "${DEMO_ORGANIZATION}") { id environment(name: "web") { id } } }`)).organization;
-  if (existing) return { organizationId: existing.id, environmentId: existing.environment?.id ?? '' };
+  // A demo organization from an older start (members only) gets the environment the CI script pushes to.
+  if (existing) return { organizationId: existing.id, environmentId: existing.environment?.id ?? (await createWeb(existing.id)) };
 
   const organizationId = (await run(alice, 'createOrganization', { slug: DEMO_ORGANIZATION, name: 'Demo organization' }, '{ organization { id } }')).organization.id;
   const userIds: string[] = [];
@@ -79,8 +84,7 @@ export async function seedDemo(url: string, issuer: DevIssuer): Promise<DemoIds>
   await run(alice, 'createMachineClient', { organizationId, ...DEMO_CLIENT }, '{ machineClient { id } }');
 
   // The catalog: generations and versions by users and by the machine client.
-  const nodejs = (version: string) => ({ install: { nodejs: { 'pkg-path': `nodejs_${version}` } } });
-  const web = (await run(alice, 'createEnvironment', { organizationId, name: 'web', manifest: nodejs('20') }, '{ environment { id } }')).environment.id;
+  const web = await createWeb(organizationId);
   await run(bob, 'pushEnvironmentGeneration', { environmentId: web, manifest: { ...nodejs('22'), vars: { NODE_ENV: 'development' } }, description: 'Node 22' }, '{ generation { number } }');
   await run(machine, 'pushEnvironmentGeneration', { environmentId: web, manifest: { ...nodejs('22'), vars: { NODE_ENV: 'production' } }, description: 'CI build' }, '{ generation { number } }');
   await run(bob, 'createEnvironment', { organizationId, name: 'data', manifest: { install: { python3: { 'pkg-path': 'python312' } } } }, '{ environment { id } }');
