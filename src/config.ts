@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type RequestLimits } from './graphql/limits.js';
+import type { CorsOrigins } from './http/cors.js';
+import type { PersistedDocumentsSettings } from './http/persisted-documents.js';
 import type { RateLimitSettings } from './http/rate-limit.js';
 import type { AuthSettings } from './identity/identity.js';
 
@@ -20,6 +22,21 @@ const flag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : v === 'true' || v === '1'));
+
+/** `*`, or a comma-separated list of exact origins as browsers send them (scheme, host, port; no path). */
+const corsOrigins = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter(Boolean))
+  .superRefine((origins, ctx) => {
+    if (origins.includes('*') && origins.length > 1) ctx.addIssue({ code: 'custom', message: 'CORS_ORIGINS is either * or a list of origins, not both' });
+    for (const origin of origins) {
+      if (origin !== '*' && (!URL.canParse(origin) || new URL(origin).origin !== origin)) {
+        ctx.addIssue({ code: 'custom', message: `${origin} is not an origin such as https://app.example.com (scheme, host, optional port, no path or trailing slash)` });
+      }
+    }
+  })
+  .transform((origins): CorsOrigins => (origins.includes('*') ? '*' : origins));
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -43,6 +60,9 @@ const environment = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     INTROSPECTION: z.enum(['all', 'authenticated', 'off']).optional(),
     EXPLORER: z.enum(['on', 'off']).optional(),
+    CORS_ORIGINS: corsOrigins,
+    PERSISTED_DOCUMENTS: z.enum(['off', 'allow', 'require']).default('off'),
+    PERSISTED_DOCUMENTS_FILE: optionalText,
     DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
     OPERATION_TIMEOUT_MS: positiveInt(10_000),
     EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
@@ -84,6 +104,9 @@ const environment = z
         message: 'RATE_LIMIT_COST_PER_MINUTE must be at least LIMIT_COST, or no query of the largest allowed cost could ever run',
       });
     }
+    if (env.PERSISTED_DOCUMENTS !== 'off' && !env.PERSISTED_DOCUMENTS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['PERSISTED_DOCUMENTS_FILE'], message: `PERSISTED_DOCUMENTS=${env.PERSISTED_DOCUMENTS} needs PERSISTED_DOCUMENTS_FILE (the manifest)` });
+    }
     if (!env.AUTH_ISSUER && (env.AUTH_AUDIENCE || env.AUTH_JWKS_URI)) {
       ctx.addIssue({
         code: 'custom',
@@ -101,6 +124,10 @@ export interface Config {
   /** Whether GET /graphql serves the GraphiQL page to browsers (off in production unless EXPLORER=on). */
   explorer: boolean;
   limits: RequestLimits;
+  /** Origins whose pages may call the API from a browser: none (the default), a list, or `*`. */
+  corsOrigins: CorsOrigins;
+  /** Whether requests may, or must, name a document of the manifest instead of sending one. */
+  persistedDocuments: PersistedDocumentsSettings;
   /** Per-principal requests and query cost; null when RATE_LIMIT=off (benchmarks). */
   rateLimits: RateLimitSettings | null;
   /** Node's HTTP server timeouts: slow and idle clients are dropped rather than held. */
@@ -138,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     introspection: e.INTROSPECTION ?? (e.NODE_ENV === 'production' ? 'authenticated' : 'all'),
     explorer: (e.EXPLORER ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
+    corsOrigins: e.CORS_ORIGINS,
+    persistedDocuments: { mode: e.PERSISTED_DOCUMENTS, file: e.PERSISTED_DOCUMENTS_FILE },
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     executor: e.EXECUTOR,
     accessRules: e.ACCESS_RULES,

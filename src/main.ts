@@ -1,6 +1,8 @@
 /** Entry point: configuration -> database -> server -> listen; drains on SIGTERM. */
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { demoTokens, seedDemo } from './dev/demo.js';
+import { demoBanner, seedDemo } from './dev/demo.js';
+import { DEV_TOKEN_PATH } from './http/dev-token.js';
+import { DEV_AUDIENCE } from './identity/dev-issuer.js';
 import { createOrgraph } from './server.js';
 
 async function main() {
@@ -21,10 +23,9 @@ async function main() {
   console.log(`Orgraph listening on ${url}/graphql (database: ${engine})`);
 
   if (orgraph.devIssuer) {
-    await seedDemo(orgraph.database.db);
-    console.log('\nDevelopment issuer (no AUTH_ISSUER set). Demo tokens, valid 12 hours:\n');
-    for (const { label, token } of await demoTokens(orgraph.devIssuer)) console.log(`  ${label}\n    ${token}\n`);
-    console.log(`Try:\n  curl -s ${url}/graphql -H 'content-type: application/json' \\\n    -H "authorization: Bearer <token>" -d '{"query":"{ viewer { kind user { email } } organizations { edges { node { slug viewerRole } } } }"}'\n`);
+    const ids = await seedDemo(url, orgraph.devIssuer);
+    console.log(`\n${await demoBanner(url, `${url}${DEV_TOKEN_PATH}`, DEV_AUDIENCE, orgraph.devIssuer, ids)}`);
+    console.log(`Try:\n  curl -s "$ORGRAPH_URL/graphql" -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\\n    -d '{"query":"{ viewer { kind user { email } } organizations { edges { node { slug viewerRole } } } }"}'\n`);
   }
 
   let stopping = false;

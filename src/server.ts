@@ -25,11 +25,17 @@ import { loggingPlugin } from './graphql/logging-plugin.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { requestChecksPlugin } from './graphql/request-checks-plugin.js';
 import { responseStatusPlugin } from './graphql/response-status-plugin.js';
+import { printSdl } from './graphql/print-schema.js';
+import { describeRules } from './graphql/rule-descriptions.js';
 import { buildSchema } from './graphql/schema.js';
-import { principalKey } from './identity/principal.js';
+import { createCors } from './http/cors.js';
+import { createDevTokenEndpoint, DEV_TOKEN_PATH } from './http/dev-token.js';
 import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
+import { loadPersistedDocuments } from './http/persisted-documents.js';
 import { RateLimiter } from './http/rate-limit.js';
+import { createSchemaRoute, SCHEMA_PATH } from './http/schema-route.js';
+import { principalKey } from './identity/principal.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -53,6 +59,8 @@ export interface OrgraphOptions {
 }
 
 export async function createOrgraph(config: Config, options: OrgraphOptions = {}): Promise<Orgraph> {
+  // Before anything opens: a bad manifest stops the start with nothing to close.
+  const persisted = await loadPersistedDocuments(config.persistedDocuments);
   const metrics = createMetrics();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase({
@@ -103,12 +111,17 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
       ctx.logger.warn({ requestId: ctx.requestId, principal: principalKey(ctx.principal), ...divergence }, 'candidate rule decides otherwise than the live rule');
     },
   });
+  // The SDL first: describeRules adds to descriptions that the printed SDL would otherwise take up where the SDL has none.
+  const sdl = printSdl(schema);
+  describeRules(schema);
   const apollo = new ApolloServer<Context>({
     ...(config.executor === 'compiled' ? { gateway: executorGateway(schema, compiledExecutor(schema)) } : { schema }),
     formatError: createFormatError({ hideSuggestions: config.mode === 'production' }),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // With a manifest, Apollo's own persisted queries would let any client register a document: the manifest is the only set.
+    ...(persisted ? { persistedQueries: false as const } : {}),
     introspection: config.introspection !== 'off',
     // Production answers no "did you mean" suggestions that would reveal the schema.
     hideSchemaDetailsFromClientErrors: config.mode === 'production',
@@ -130,7 +143,7 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
     ],
   });
   await apollo.start();
-  const graphql = createGraphQLHandler(apollo, buildContext);
+  const graphql = createGraphQLHandler(apollo, buildContext, persisted);
   const explorer = config.explorer ? createExplorer({ devIssuer: identity.devIssuer, maxDepth: config.limits.maxDepth }) : null;
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -144,11 +157,24 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
     });
   });
 
+  const cors = createCors(config.corsOrigins);
+  const schemaRoute = createSchemaRoute(sdl, config.introspection, identity.authenticator);
+  const devToken = identity.devIssuer && createDevTokenEndpoint(identity.devIssuer);
+
   async function route(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (explorer?.handles(req, url)) return explorer.serve(req, res, url);
+    if (API_ROUTES.has(url.pathname)) {
+      if (req.method === 'OPTIONS') return cors.preflight(req, res);
+      cors.decorate(req, res);
+    }
     switch (url.pathname) {
       case '/graphql':
         return graphql(req, res, url);
+      case SCHEMA_PATH:
+        return schemaRoute(req, res);
+      case DEV_TOKEN_PATH:
+        if (devToken) return devToken(req, res);
+        return sendError(res, 404, 'NOT_FOUND', `No route ${url.pathname}`);
       case '/healthz':
         return sendJson(res, 200, { status: 'ok' });
       case '/readyz': {
@@ -188,7 +214,9 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
   };
 }
 
-const ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
+/** What browser apps on other origins may call (CORS_ORIGINS); the operational routes stay same-origin. */
+const API_ROUTES = new Set(['/graphql', SCHEMA_PATH]);
+const ROUTES = new Set([...API_ROUTES, '/healthz', '/readyz', '/metrics', DEV_TOKEN_PATH]);
 
 /** A closed set of labels: a label valued from the request would let any caller add series without bound. */
 function routeLabel(path: string): string {

@@ -497,6 +497,8 @@ export type OrganizationAccessReviewArgs = {
 
 export type OrganizationMember = {
   __typename?: 'OrganizationMember';
+  /** Stable while the user is a member (a role change keeps it), for clients' caches; not a Node ID. */
+  id: Scalars['ID']['output'];
   user: User;
   role: OrganizationRole;
   joinedAt: Scalars['DateTime']['output'];
@@ -953,6 +955,8 @@ export type WorkspaceRole =
 
 export type WorkspaceMember = {
   __typename?: 'WorkspaceMember';
+  /** Stable while the user has a workspace role of their own (a role change keeps it), for clients' caches; not a Node ID. */
+  id: Scalars['ID']['output'];
   user: User;
   role: WorkspaceRole;
 };
@@ -983,15 +987,17 @@ export type GroupMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
-export type Theme = {
+export type Theme = Node & {
   __typename?: 'Theme';
+  id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   tokens: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
 
-export type Font = {
+export type Font = Node & {
   __typename?: 'Font';
+  id: Scalars['ID']['output'];
   family: Scalars['String']['output'];
   source: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
@@ -1169,34 +1175,40 @@ export type ProjectProcessInstancesArgs = {
 /** A project role given to a user or to a group. */
 export type ProjectGrant = {
   __typename?: 'ProjectGrant';
+  /** The same for a user or group on a project whatever role it holds, and again after a revoke and a new grant, for clients' caches; not a Node ID. */
+  id: Scalars['ID']['output'];
   role: ProjectRole;
   user?: Maybe<User>;
   group?: Maybe<Group>;
 };
 
-export type Process = {
+export type Process = Node & {
   __typename?: 'Process';
+  id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   definition: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
 
-export type Template = {
+export type Template = Node & {
   __typename?: 'Template';
+  id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   body: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
 
-export type Integration = {
+export type Integration = Node & {
   __typename?: 'Integration';
+  id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   config: Scalars['JSON']['output'];
   updatedAt: Scalars['DateTime']['output'];
 };
 
-export type ConfigParameter = {
+export type ConfigParameter = Node & {
   __typename?: 'ConfigParameter';
+  id: Scalars['ID']['output'];
   key: Scalars['String']['output'];
   value: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
@@ -1628,7 +1640,13 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( EnvironmentMapper )
     | ( PackageMapper )
     | ( GroupMapper )
+    | ( ThemeMapper )
+    | ( FontMapper )
     | ( ProjectMapper )
+    | ( ProcessMapper )
+    | ( TemplateMapper )
+    | ( IntegrationMapper )
+    | ( ConfigParameterMapper )
     | ( BuildMapper )
     | ( ProcessInstanceMapper )
   ;
@@ -1960,7 +1978,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'User' | 'Organization' | 'MachineClient' | 'Workspace' | 'Environment' | 'Package' | 'Group' | 'Project' | 'Build' | 'ProcessInstance', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'User' | 'Organization' | 'MachineClient' | 'Workspace' | 'Environment' | 'Package' | 'Group' | 'Theme' | 'Font' | 'Project' | 'Process' | 'Template' | 'Integration' | 'ConfigParameter' | 'Build' | 'ProcessInstance', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -2053,6 +2071,7 @@ export type OrganizationResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type OrganizationMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrganizationMember'] = ResolversParentTypes['OrganizationMember']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['OrganizationRole'], ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2270,6 +2289,7 @@ export type PublishPackagePayloadResolvers<ContextType = Context, ParentType ext
 }>;
 
 export type WorkspaceMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspaceMember'] = ResolversParentTypes['WorkspaceMember']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['WorkspaceRole'], ParentType, ContextType>;
 }>;
@@ -2288,15 +2308,19 @@ export type GroupResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type ThemeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Theme'] = ResolversParentTypes['Theme']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tokens?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type FontResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Font'] = ResolversParentTypes['Font']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   family?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type WorkspaceConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspaceConnection'] = ResolversParentTypes['WorkspaceConnection']> = ResolversObject<{
@@ -2376,33 +2400,42 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type ProjectGrantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectGrant'] = ResolversParentTypes['ProjectGrant']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ProjectRole'], ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   group?: Resolver<Maybe<ResolversTypes['Group']>, ParentType, ContextType>;
 }>;
 
 export type ProcessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Process'] = ResolversParentTypes['Process']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type TemplateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Template'] = ResolversParentTypes['Template']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   body?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type IntegrationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Integration'] = ResolversParentTypes['Integration']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   config?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ConfigParameterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfigParameter'] = ResolversParentTypes['ConfigParameter']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type BuildResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Build'] = ResolversParentTypes['Build']> = ResolversObject<{

@@ -4,7 +4,8 @@
  * GraphiQL and React come from their npm packages' browser bundles, served
  * under /explorer/assets/ from an exact allow-list of files (a request path is
  * only ever a key into that list, never part of a file path). In development
- * (the dev issuer) the page carries a fresh token of the first demo user.
+ * (the dev issuer) the page carries fresh tokens of the demo principals and
+ * a switcher between them, so one query can be run as each role.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,7 +14,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getIntrospectionQuery } from 'graphql';
 import type { DevIssuer } from '../identity/dev-issuer.js';
-import { demoTokens } from '../dev/demo.js';
+import { demoTokens, type DemoPrincipal } from '../dev/demo.js';
 import { sendError } from './graphql-handler.js';
 
 export const EXPLORER_ENDPOINT = '/graphql';
@@ -39,7 +40,7 @@ const CSS = 'text/css; charset=utf-8';
 /** Starts GraphiQL on the page's #explorer element, with the settings in its data attributes. */
 const BOOTSTRAP = `(function () {
   var root = document.getElementById('explorer');
-  var headers = root.getAttribute('data-headers') || undefined;
+  var principals = JSON.parse(root.getAttribute('data-principals') || '[]');
   var introspection = root.getAttribute('data-introspection-query');
   var fetch = GraphiQL.createFetcher({ url: new URL(root.getAttribute('data-endpoint'), window.location.href).href });
   // GraphiQL's own introspection query nests deeper than the server's depth limit: ask the server's instead.
@@ -47,19 +48,34 @@ const BOOTSTRAP = `(function () {
     if (introspection && params.operationName === 'IntrospectionQuery') params = Object.assign({}, params, { query: introspection });
     return fetch(params, options);
   };
-  ReactDOM.createRoot(root).render(
-    React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      defaultQuery: root.getAttribute('data-default-query') || undefined,
-      defaultHeaders: headers,
-      defaultEditorToolsVisibility: headers ? 'headers' : false,
-      shouldPersistHeaders: false,
-    }),
-  );
+  var reactRoot = ReactDOM.createRoot(root);
+  // Switching principals mounts GraphiQL afresh with that principal's header; the query tabs survive in its storage.
+  var render = function (index) {
+    var headers = principals.length ? JSON.stringify({ Authorization: 'Bearer ' + principals[index].token }, null, 2) : root.getAttribute('data-headers') || undefined;
+    reactRoot.render(
+      React.createElement(GraphiQL, {
+        key: 'principal-' + index,
+        fetcher: fetcher,
+        defaultQuery: root.getAttribute('data-default-query') || undefined,
+        defaultHeaders: headers,
+        headers: headers,
+        defaultEditorToolsVisibility: headers ? 'headers' : false,
+        shouldPersistHeaders: false,
+      }),
+    );
+  };
+  var select = document.getElementById('principal');
+  if (select) select.addEventListener('change', function () { render(Number(select.value)); });
+  render(0);
 })();
 `;
 
-const PAGE_CSS = 'html, body, #explorer { height: 100%; margin: 0; }\n';
+const PAGE_CSS = `html, body { height: 100%; margin: 0; }
+body { display: flex; flex-direction: column; }
+#explorer { flex: 1; min-height: 0; }
+#principal-bar { padding: 6px 12px; font: 14px system-ui, sans-serif; border-bottom: 1px solid #ddd; }
+#principal-bar select { margin-left: 6px; font: inherit; }
+`;
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
@@ -113,9 +129,8 @@ export function createExplorer(options: ExplorerOptions): Explorer {
     return asset;
   }
 
-  async function token(): Promise<string | null> {
-    if (!options.devIssuer) return null;
-    return (await demoTokens(options.devIssuer))[0]?.token ?? null;
+  async function principals(): Promise<DemoPrincipal[]> {
+    return options.devIssuer ? demoTokens(options.devIssuer) : [];
   }
 
   return {
@@ -123,7 +138,7 @@ export function createExplorer(options: ExplorerOptions): Explorer {
 
     async serve(req, res, url) {
       if (url.pathname === EXPLORER_ENDPOINT) {
-        const html = explorerPage({ endpoint: EXPLORER_ENDPOINT, token: await token(), introspectionQuery });
+        const html = explorerPage({ endpoint: EXPLORER_ENDPOINT, principals: await principals(), introspectionQuery });
         res.statusCode = 200;
         res.setHeader('content-type', 'text/html; charset=utf-8');
         res.setHeader('content-security-policy', EXPLORER_CSP);
@@ -184,8 +199,15 @@ export function introspectionQueryWithin(maxDepth: number): string {
   return getIntrospectionQuery({ typeDepth: Math.max(1, Math.min(9, maxDepth - 6)) });
 }
 
-export function explorerPage({ endpoint, token, introspectionQuery }: { endpoint: string; token: string | null; introspectionQuery: string }): string {
-  const headers = token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : '';
+/** The page; `principals` (development) prefill the headers with the first one's token and offer a switcher. */
+export function explorerPage({ endpoint, principals, introspectionQuery }: { endpoint: string; principals: DemoPrincipal[]; introspectionQuery: string }): string {
+  const first = principals[0];
+  const headers = first ? JSON.stringify({ Authorization: `Bearer ${first.token}` }, null, 2) : '';
+  const switcher = principals.length
+    ? `<div id="principal-bar"><label for="principal">Act as</label><select id="principal">${principals
+        .map(({ label }, i) => `<option value="${i}">${escapeHtml(label)}</option>`)
+        .join('')}</select></div>\n`
+    : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -197,8 +219,10 @@ export function explorerPage({ endpoint, token, introspectionQuery }: { endpoint
 <link rel="stylesheet" href="${EXPLORER_ASSETS}explorer.css">
 </head>
 <body>
-<div id="explorer" data-endpoint="${escapeHtml(endpoint)}" data-default-query="${escapeHtml(DEFAULT_QUERY)}"
-  data-introspection-query="${escapeHtml(introspectionQuery)}"${headers ? ` data-headers="${escapeHtml(headers)}"` : ''}>Loading the explorer…</div>
+${switcher}<div id="explorer" data-endpoint="${escapeHtml(endpoint)}" data-default-query="${escapeHtml(DEFAULT_QUERY)}"
+  data-introspection-query="${escapeHtml(introspectionQuery)}"${headers ? ` data-headers="${escapeHtml(headers)}"` : ''}${
+    principals.length ? ` data-principals="${escapeHtml(JSON.stringify(principals))}"` : ''
+  }>Loading the explorer…</div>
 <noscript>The explorer needs JavaScript. POST queries to ${escapeHtml(endpoint)} instead.</noscript>
 <script src="${EXPLORER_ASSETS}react.production.min.js"></script>
 <script src="${EXPLORER_ASSETS}react-dom.production.min.js"></script>

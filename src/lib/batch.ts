@@ -151,3 +151,8 @@ export function groupsByParent<T>(
     { cacheKeyFn: (k) => k.parentId },
   );
 }
+
+/** One loader per kind, for a table that holds several kinds of rows (resources). */
+export function byKind<K extends string, L>(kinds: readonly K[], make: (kind: K) => L): Record<K, L> {
+  return Object.fromEntries(kinds.map((kind) => [kind, make(kind)])) as Record<K, L>;
+}

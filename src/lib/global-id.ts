@@ -25,6 +25,16 @@ export function parseGlobalId(value: string): { type: string; id: string } | nul
   return { type, id };
 }
 
+/**
+ * The ID of a row that is not a Node (a membership, a grant), for clients'
+ * normalized caches: stable for as long as the pair it joins exists (a role
+ * change keeps it; a revoked and regranted role gets the same one back), and
+ * never one that `node(id:)` or a scope argument accepts.
+ */
+export function toCompositeId(type: string, ...ids: string[]): string {
+  return Buffer.from([type, ...ids].join(':')).toString('base64url');
+}
+
 /** The row id behind a global ID that must be of `type`; `field` names the input for the error. */
 export function expectGlobalId(value: string, type: string, field: string): string {
   const parsed = parseGlobalId(value);

@@ -1,18 +1,16 @@
 /**
  * The README's CI example, run as written: the shell script is read from the
- * README and executed with sh and curl against a real OAuth2 server and Orgraph.
+ * README and executed with sh and curl against a real OAuth2 server and Orgraph
+ * (test/http/npm-start.test.ts runs it against `npm start`'s dev issuer).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CREATE_ENVIRONMENT, CREATE_MACHINE_CLIENT } from '../helpers/operations.js';
+import { ciScript as script } from '../helpers/readme.js';
 import type { SeededOrganization } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
-const script = /<!-- ci-example:start -->\n```sh\n([\s\S]*?)```\n<!-- ci-example:end -->/.exec(
-  readFileSync(new URL('../../README.md', import.meta.url), 'utf8'),
-)![1]!;
 
 const t = useOrgraph();
 let org: SeededOrganization;

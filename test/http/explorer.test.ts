@@ -4,15 +4,14 @@
  * that nothing else is. In headless Chromium (Debian's chromium package,
  * driven by playwright-core): the page runs a query with a real token.
  */
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import type { TestOrgraph } from '../helpers/orgraph.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HTML = { accept: 'text/html' };
 const BROWSER_ACCEPT = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8' };
 const ASSETS: [string, RegExp][] = [
@@ -170,6 +169,17 @@ describe('the explorer over HTTP', () => {
     expect(claims.sub).toBe('auth0|demo-alice');
     const res = await dev.graphql(token, '{ viewer { kind user { email } } }');
     expect(res.data, res.raw).toEqual({ viewer: { kind: 'USER', user: { email: 'alice@demo.example' } } });
+    // and a switcher between every demo principal, each with a token of its own
+    const principals = JSON.parse(attribute(html, 'data-principals') ?? '[]') as { label: string; token: string }[];
+    expect(principals.map((p) => p.label)).toEqual([
+      'Alice (owner) <alice@demo.example>',
+      'Bob (writer) <bob@demo.example>',
+      'Carol (reader) <carol@demo.example>',
+      'machine client demo-ci (WRITER)',
+    ]);
+    expect(principals[0]!.token).toBe(token);
+    expect([...html.matchAll(/<option value="(\d)">/g)].map((m) => m[1])).toEqual(['0', '1', '2', '3']);
+    expect(attribute(await (await fetch(`${server.url}/graphql`, { headers: HTML })).text(), 'data-principals')).toBeUndefined();
   });
 
   it('is not served in production', async () => {
@@ -190,23 +200,11 @@ describe('the explorer over HTTP', () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the explorer in headless Chromium', () => {
+describe.skipIf(!hasChromium)('the explorer in headless Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -267,6 +265,40 @@ describe.skipIf(!existsSync(CHROMIUM))('the explorer in headless Chromium', () =
       await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', '{ viewer { kind } }');
       const result = await run(page, 'USER');
       expect(result).toMatch(/"viewer": \{ "kind": "USER" \}/);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('in development, switches between the demo principals: the same query answered for each', { timeout: 60_000 }, async () => {
+    const { page, problems, close } = await open(dev.url);
+    try {
+      const query = '{ viewer { kind user { email } } }';
+      await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', query);
+      expect(await run(page, 'alice@demo.example')).toContain('alice@demo.example');
+      await page.selectOption('#principal', { label: 'Carol (reader) <carol@demo.example>' });
+      await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', query);
+      expect(await run(page, 'carol@demo.example')).toContain('carol@demo.example');
+      await page.selectOption('#principal', '1');
+      await setEditor(page, 'section[aria-label="Query Editor"] .CodeMirror', query);
+      expect(await run(page, 'bob@demo.example')).toContain('bob@demo.example');
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("shows each field's rule in the docs pane", { timeout: 60_000 }, async () => {
+    const { page, problems, introspection, close } = await open(dev.url);
+    try {
+      await introspection;
+      await page.click('button[aria-label="Show Documentation Explorer"]');
+      await page.locator('.graphiql-doc-explorer a', { hasText: /^Query$/ }).first().click();
+      const docs = page.locator('.graphiql-doc-explorer');
+      // the type's field list carries each field's description; its styles may hide part of it, so read the text, not the view
+      await docs.getByText('Access: @authenticated', { exact: false }).first().waitFor({ state: 'attached', timeout: 15_000 });
+      expect(await docs.textContent()).toMatch(/The caller; null when anonymous\.\s*Access: @public/);
       expect(problems).toEqual([]);
     } finally {
       await close();

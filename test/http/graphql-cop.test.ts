@@ -117,9 +117,18 @@ describe('graphql-cop: GET-based queries', () => {
       expect(plain.raw).toMatch(/Cross-Site Request Forgery/);
       const simpleType = await send(target.url, q('{ viewer { kind } }'), { method: 'GET', headers: { 'content-type': 'text/plain' } });
       expectRejected(simpleType, 400, 'BAD_REQUEST');
+      // HTTP Basic credentials are resent by browsers on their own: they make no GET CSRF-safe
+      const basic = await send(target.url, q(ORGANIZATIONS), { method: 'GET', headers: { authorization: 'Basic YWxpY2U6c2VjcmV0' } });
+      expectRejected(basic, 400, 'BAD_REQUEST');
+    }
+  });
+
+  it('a GET with a bearer token needs no other header: no page can send one cross-site without a preflight', async () => {
+    for (const target of [server, production]) {
       const withToken = await send(target.url, q(ORGANIZATIONS), { method: 'GET', headers: { authorization: `Bearer ${alice.token}` } });
-      expectRejected(withToken, 400, 'BAD_REQUEST');
-      expect(withToken.raw).not.toContain('acme');
+      expect(withToken.status, withToken.raw).toBe(200);
+      expect(withToken.body.errors, withToken.raw).toBeUndefined();
+      if (target === server) expect(withToken.raw).toContain('acme');
     }
   });
 });
@@ -253,7 +262,7 @@ describe('graphql-cop: circular introspection', () => {
 });
 
 describe('graphql-cop: mutation over GET', () => {
-  it('is refused (405 with a CSRF-safe header, 400 without) and writes nothing', async () => {
+  it('is refused (405 with a CSRF-safe header or a bearer token, 400 without) and writes nothing', async () => {
     for (const target of [server, production]) {
       const mutation = 'mutation { createOrganization(input: { slug: "via-get", name: "x" }) { organization { id } } }';
       const auth = { authorization: `Bearer ${alice.token}` };
@@ -263,7 +272,10 @@ describe('graphql-cop: mutation over GET', () => {
         expectCleanError(preflighted);
         expect(preflighted.body.data ?? undefined).toBeUndefined();
         const plain = await send(target.url, q(mutation), { method: 'GET', headers: auth });
-        expectRejected(plain, 400, 'BAD_REQUEST');
+        expect(plain.status, plain.raw).toBe(405);
+        expectCleanError(plain);
+        const anonymous = await send(target.url, q(mutation), { method: 'GET' });
+        expectRejected(anonymous, 400, 'BAD_REQUEST');
         const named = await send(target.url, `${q(`query Q { viewer { kind } } ${mutation.replace('mutation', 'mutation M')}`)}&operationName=M`, {
           method: 'GET',
           headers: { ...auth, ...PREFLIGHT },

@@ -38,4 +38,22 @@ describe('configuration', () => {
     const config = loadConfig({ AUTH_ISSUER: 'https://tenant.eu.auth0.com/', AUTH_AUDIENCE: 'https://api' });
     expect(config.auth).toMatchObject({ kind: 'issuer', issuer: { jwksUri: 'https://tenant.eu.auth0.com/.well-known/jwks.json' } });
   });
+
+  it('reads CORS_ORIGINS as exact origins or *, none by default', () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://127.0.0.1:5173' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://127.0.0.1:5173',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toBe('*');
+    expect(problemsOf({ CORS_ORIGINS: 'https://app.example.com/, app.example.com, https://a.example/path' })).toHaveLength(3);
+    expect(problemsOf({ CORS_ORIGINS: '*, https://app.example.com' })[0]).toMatch(/either \* or a list/);
+  });
+
+  it('needs the manifest file whenever persisted documents are on', () => {
+    expect(loadConfig({}).persistedDocuments).toEqual({ mode: 'off', file: undefined });
+    expect(problemsOf({ PERSISTED_DOCUMENTS: 'require' })).toEqual(['PERSISTED_DOCUMENTS_FILE: PERSISTED_DOCUMENTS=require needs PERSISTED_DOCUMENTS_FILE (the manifest)']);
+    expect(loadConfig({ PERSISTED_DOCUMENTS: 'allow', PERSISTED_DOCUMENTS_FILE: 'gql/persisted-documents.json' }).persistedDocuments.mode).toBe('allow');
+    expect(problemsOf({ PERSISTED_DOCUMENTS: 'sometimes' })[0]).toMatch(/^PERSISTED_DOCUMENTS:/);
+  });
 });

@@ -4,7 +4,7 @@ import type { Tx } from '../../db/client.js';
 import type { UserRow } from '../../db/schema.js';
 import { badInput, conflict, forbidden, notFound } from '../../errors.js';
 import { isTimeKey, readPage, toConnection } from '../../lib/connection.js';
-import { expectGlobalId, toGlobalId } from '../../lib/global-id.js';
+import { expectGlobalId, toCompositeId, toGlobalId } from '../../lib/global-id.js';
 import { scopedMutationOf } from '../../mutations/runner.js';
 import { userOf } from '../principals.js';
 import { email, providerId } from '../../lib/validate.js';
@@ -21,6 +21,7 @@ export const memberResolvers: Resolvers = {
     },
   },
   OrganizationMember: {
+    id: (member) => toCompositeId('OrganizationMember', member.organizationId, member.userId),
     user: (member, _args, ctx) => ctx.loaders.userById.load(member.userId),
     joinedAt: (member) => member.createdAt,
   },

@@ -1,11 +1,14 @@
 /** Per-request loaders of projects, their grants and resources. */
 import type { Db } from '../../db/client.js';
-import { builds, processInstances, projects, type BuildRow, type ProcessInstanceRow, type ProcessOperationRow, type ProjectGrantRow, type ProjectResourceRow, type ProjectRow } from '../../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { builds, processInstances, projectResources as projectResourcesTable, projects, type BuildRow, type ProcessInstanceRow, type ProcessOperationRow, type ProjectGrantRow, type ProjectResourceRow, type ProjectRow } from '../../db/schema.js';
 import type { Principal } from '../../identity/principal.js';
-import { groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
+import { byKind, groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
 import { visibleRowsById } from '../visible-rows.js';
 import { grantsOfProjects, projectsByIds, visibleProjectsBySlug, visibleProjectsOfWorkspaces } from './project-queries.js';
 import { buildsByIds, buildsOfProjects, instancesOfProjects, operationsOfInstances, resourcesOfProjects, type ResourceKind } from './resource-queries.js';
+
+const PROJECT_RESOURCE_KINDS = ['PROCESS', 'TEMPLATE', 'INTEGRATION', 'CONFIG_PARAMETER'] as const satisfies readonly ProjectResourceRow['kind'][];
 
 export function projectLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
   const visibleById = visibleRowsById(db, principal, onBatch);
@@ -14,6 +17,15 @@ export function projectLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
   return {
     visibleProjectById: visibleById<ProjectRow>('visibleProjectById', { table: projects, id: projects.id, level: 'project', at: projects.id }),
     visibleBuildById: visibleById<BuildRow>('visibleBuildById', { table: builds, id: builds.id, level: 'project', at: builds.projectId }),
+    visibleProjectResourceById: byKind(PROJECT_RESOURCE_KINDS, (kind) =>
+      visibleById<ProjectResourceRow>(`visibleProject${kind}ById`, {
+        table: projectResourcesTable,
+        id: projectResourcesTable.id,
+        level: 'project',
+        at: projectResourcesTable.projectId,
+        where: eq(projectResourcesTable.kind, kind),
+      }),
+    ),
     visibleProcessInstanceById: visibleById<ProcessInstanceRow>('visibleProcessInstanceById', {
       table: processInstances,
       id: processInstances.id,

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.js';
 import type { ProjectRole, ProjectRow } from '../../db/schema.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { isTimeKey, readPage, timeKeyOf, toConnection, type SortKey } from '../../lib/connection.js';
-import { expectGlobalId, toGlobalId } from '../../lib/global-id.js';
+import { expectGlobalId, toCompositeId, toGlobalId } from '../../lib/global-id.js';
 import { displayName, slug } from '../../lib/validate.js';
 import { scopedMutationOf } from '../../mutations/runner.js';
 import type { Context } from '../context.js';
@@ -43,6 +43,8 @@ export const projectResolvers: Resolvers = {
     grants: (project, _args, ctx) => ctx.loaders.projectGrants.load({ parentId: project.id, tenantId: project.organizationId }),
   },
   ProjectGrant: {
+    // The grantee, not the row: a regrant after a revoke is a new row, and the same grant to a cache.
+    id: (grant) => toCompositeId('ProjectGrant', grant.projectId, (grant.userId ?? grant.groupId)!),
     user: (grant, _args, ctx) => (grant.userId ? ctx.loaders.userById.load(grant.userId) : null),
     group: (grant, _args, ctx) => (grant.groupId ? ctx.loaders.groupById.load({ id: grant.groupId, organizationId: grant.organizationId }) : null),
   },

@@ -38,10 +38,11 @@ export const projectResourceResolvers: Resolvers = {
       return toConnection(rows, page, timeKeyOf);
     },
   },
-  Process: { definition: (row) => row.body.definition },
-  Template: { body: (row) => row.body.body },
-  Integration: { config: (row) => row.body.config },
+  Process: { id: (row) => toGlobalId('Process', row.id), definition: (row) => row.body.definition },
+  Template: { id: (row) => toGlobalId('Template', row.id), body: (row) => row.body.body },
+  Integration: { id: (row) => toGlobalId('Integration', row.id), config: (row) => row.body.config },
   ConfigParameter: {
+    id: (row) => toGlobalId('ConfigParameter', row.id),
     key: (row) => row.name,
     value: (row) => row.body.value as string,
   },

@@ -1,8 +1,9 @@
 /** Per-request loaders of workspaces, their members, groups and resources. */
 import type { Db } from '../../db/client.js';
-import { groups, workspaces, type GroupRow, type WorkspaceResourceRow, type WorkspaceRow } from '../../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { groups, workspaceResources as workspaceResourcesTable, workspaces, type GroupRow, type WorkspaceResourceRow, type WorkspaceRow } from '../../db/schema.js';
 import type { Principal } from '../../identity/principal.js';
-import { groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
+import { byKind, groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
 import { visibleRowsById } from '../visible-rows.js';
 import { groupsByIds, groupsOfWorkspaces, membersOfGroups } from './group-queries.js';
 import {
@@ -15,12 +16,23 @@ import {
   type GroupRoleRow,
 } from './workspace-queries.js';
 
+const WORKSPACE_RESOURCE_KINDS = ['THEME', 'FONT'] as const satisfies readonly WorkspaceResourceRow['kind'][];
+
 export function workspaceLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
   const visibleById = visibleRowsById(db, principal, onBatch);
   const workspaceResources = (kind: WorkspaceResourceRow['kind']) =>
     groupsByParent(`workspace${kind}`, onBatch, (r: WorkspaceResourceRow) => r.workspaceId, (ids, tenants) => resourcesOfWorkspaces(db, ids, tenants, kind));
   return {
     visibleWorkspaceById: visibleById<WorkspaceRow>('visibleWorkspaceById', { table: workspaces, id: workspaces.id, level: 'workspace', at: workspaces.id }),
+    visibleWorkspaceResourceById: byKind(WORKSPACE_RESOURCE_KINDS, (kind) =>
+      visibleById<WorkspaceResourceRow>(`visibleWorkspace${kind}ById`, {
+        table: workspaceResourcesTable,
+        id: workspaceResourcesTable.id,
+        level: 'workspace',
+        at: workspaceResourcesTable.workspaceId,
+        where: eq(workspaceResourcesTable.kind, kind),
+      }),
+    ),
     visibleGroupById: visibleById<GroupRow>('visibleGroupById', { table: groups, id: groups.id, level: 'workspace', at: groups.workspaceId }),
     workspacesPage: pagesByParent('workspacesPage', onBatch, (ids, page) => visibleWorkspacesOfOrganizations(db, principal, ids, page)),
     workspaceById: referencedRows('workspaceById', onBatch, (ids, tenants) => workspacesByIds(db, ids, tenants)),

@@ -10,6 +10,6 @@ export const workspaceObjects: ObjectTypes<Context> = {
   },
   WorkspaceMember: { scopeOf: placed },
   Group: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleGroupById.load(id) },
-  Theme: { scopeOf: placed },
-  Font: { scopeOf: placed },
+  Theme: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleWorkspaceResourceById.THEME.load(id) },
+  Font: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleWorkspaceResourceById.FONT.load(id) },
 };

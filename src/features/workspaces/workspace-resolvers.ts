@@ -2,7 +2,7 @@ import type { Resolvers } from '../../__generated__/resolvers-types.js';
 import type { WorkspaceRow } from '../../db/schema.js';
 import { conflict, notFound } from '../../errors.js';
 import { isTimeKey, readPage, timeKeyOf, toConnection, type SortKey } from '../../lib/connection.js';
-import { expectGlobalId, toGlobalId } from '../../lib/global-id.js';
+import { expectGlobalId, toCompositeId, toGlobalId } from '../../lib/global-id.js';
 import { displayName, jsonObject, slug, text } from '../../lib/validate.js';
 import { scopedMutationOf } from '../../mutations/runner.js';
 import type { Context } from '../context.js';
@@ -41,12 +41,15 @@ export const workspaceResolvers: Resolvers = {
     fonts: (ws, _args, ctx) => ctx.loaders.fonts.load({ parentId: ws.id, tenantId: ws.organizationId }),
   },
   WorkspaceMember: {
+    id: (member) => toCompositeId('WorkspaceMember', member.workspaceId, member.userId),
     user: (member, _args, ctx) => ctx.loaders.userById.load(member.userId),
   },
   Theme: {
+    id: (theme) => toGlobalId('Theme', theme.id),
     tokens: (theme) => theme.body.tokens,
   },
   Font: {
+    id: (font) => toGlobalId('Font', font.id),
     family: (font) => font.name,
     source: (font) => font.body.source as string,
   },
