@@ -2,17 +2,17 @@
 import { placed, type ObjectTypes } from '../../access/scopes.js';
 import type { ProjectRow } from '../../db/schema.js';
 import type { Context } from '../context.js';
+import { CONFIGURATION } from './configuration.js';
+
+/** A project (or library) is the project scope itself. */
+export const projectScopeOf = (p: ProjectRow) => ({ organizationId: p.organizationId, workspaceId: p.workspaceId, projectId: p.id });
 
 export const projectObjects: ObjectTypes<Context> = {
-  Project: {
-    scopeOf: (p: ProjectRow) => ({ organizationId: p.organizationId, workspaceId: p.workspaceId, projectId: p.id }),
-    visibleById: (ctx, id) => ctx.loaders.visibleProjectById.load(id),
-  },
+  Project: { scopeOf: projectScopeOf, visibleById: (ctx, id) => ctx.loaders.visibleProjectById.load(id) },
   ProjectGrant: { scopeOf: placed },
-  Process: { scopeOf: placed },
-  Template: { scopeOf: placed },
-  Integration: { scopeOf: placed },
+  ...Object.fromEntries(CONFIGURATION.map((c) => [c.type, { scopeOf: placed }])),
   ConfigParameter: { scopeOf: placed },
+  ScheduledProcess: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleScheduledProcessById.load(id) },
   Build: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleBuildById.load(id) },
   ProcessInstance: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleProcessInstanceById.load(id) },
   ProcessOperation: { scopeOf: placed },

@@ -4,6 +4,7 @@ import { pageChildren } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import {
   builds,
+  libraryVersions,
   processInstances,
   processOperations,
   projectResources,
@@ -14,7 +15,8 @@ import {
 } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
 
-export type ResourceKind = ProjectResourceRow['kind'];
+export type { ResourceKind } from './configuration.js';
+import type { ResourceKind } from './configuration.js';
 
 /** A project, named by its organization and id: what every project-level finder is given. */
 export interface InProject {
@@ -22,16 +24,12 @@ export interface InProject {
   id: string;
 }
 
-export async function resourcesOfProjects(
-  db: Db,
-  projectIds: readonly string[],
-  tenants: readonly string[],
-  kind: ResourceKind,
-): Promise<ProjectResourceRow[]> {
+/** Every resource of every kind of the projects, in name order: one statement whichever lists a query asks for. */
+export async function resourcesOfProjects(db: Db | Tx, projectIds: readonly string[], tenants: readonly string[]): Promise<ProjectResourceRow[]> {
   return db
     .select()
     .from(projectResources)
-    .where(and(inArray(projectResources.projectId, [...projectIds]), inArray(projectResources.organizationId, [...tenants]), eq(projectResources.kind, kind)))
+    .where(and(inArray(projectResources.projectId, [...projectIds]), inArray(projectResources.organizationId, [...tenants])))
     .orderBy(projectResources.name);
 }
 
@@ -93,6 +91,21 @@ export async function insertBuild(tx: Tx, values: typeof builds.$inferInsert): P
   return row ?? null;
 }
 
+/** Process instances of whole workspaces (operations and runtime editors see them all). */
+export function instancesOfWorkspaces(db: Db, workspaceIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
+  return pageChildren(
+    db,
+    {
+      table: processInstances,
+      parent: processInstances.workspaceId,
+      order: [processInstances.createdAt, processInstances.id],
+      where: inArray(processInstances.organizationId, [...tenants]),
+    },
+    workspaceIds,
+    page,
+  );
+}
+
 export function instancesOfProjects(db: Db, projectIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
   return pageChildren(
     db,
@@ -139,4 +152,13 @@ export async function operationsOfInstances(db: Db, instanceIds: readonly string
 
 export async function insertOperation(tx: Tx, values: typeof processOperations.$inferInsert): Promise<ProcessOperationRow> {
   return theRow(await tx.insert(processOperations).values(values).returning(), 'insertOperation');
+}
+
+/** A published version of a library in the project's workspace. */
+export async function findLibraryVersionInWorkspace(tx: Tx, project: { organizationId: string; workspaceId: string }, id: string) {
+  const [row] = await tx
+    .select()
+    .from(libraryVersions)
+    .where(and(eq(libraryVersions.id, id), eq(libraryVersions.organizationId, project.organizationId), eq(libraryVersions.workspaceId, project.workspaceId)));
+  return row ?? null;
 }

@@ -4,6 +4,7 @@ import { groups, workspaces, type GroupRow, type WorkspaceResourceRow, type Work
 import type { Principal } from '../../identity/principal.js';
 import { groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
 import { visibleRowsById } from '../visible-rows.js';
+import { principalSearch } from './search-loader.js';
 import { groupsByIds, groupsOfWorkspaces, membersOfGroups } from './group-queries.js';
 import {
   membersOfWorkspaces,
@@ -11,6 +12,7 @@ import {
   roleRowsOfGroups,
   visibleWorkspacesBySlug,
   visibleWorkspacesOfOrganizations,
+  workspaceResourcesByIds,
   workspacesByIds,
   type GroupRoleRow,
 } from './workspace-queries.js';
@@ -33,6 +35,9 @@ export function workspaceLoaders(db: Db, principal: Principal, onBatch: OnBatch)
     workspaceMembersPage: pagesByParent('workspaceMembersPage', onBatch, (ids, page) => membersOfWorkspaces(db, ids, page)),
     themes: workspaceResources('THEME'),
     fonts: workspaceResources('FONT'),
+    workspaceMedia: workspaceResources('MEDIA'),
+    workspaceResourceById: referencedRows('workspaceResourceById', onBatch, (ids, tenants) => workspaceResourcesByIds(db, ids, tenants)),
+    searchPrincipals: principalSearch(db, onBatch),
     groupsPage: pagesByParent('groupsPage', onBatch, (ids, page) => groupsOfWorkspaces(db, ids, page)),
     groupById: referencedRows('groupById', onBatch, (ids, tenants) => groupsByIds(db, ids, tenants)),
     groupMembersPage: pagesByParent('groupMembersPage', onBatch, (ids, page, tenants) => membersOfGroups(db, ids, page, tenants)),

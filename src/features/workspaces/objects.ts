@@ -12,4 +12,5 @@ export const workspaceObjects: ObjectTypes<Context> = {
   Group: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleGroupById.load(id) },
   Theme: { scopeOf: placed },
   Font: { scopeOf: placed },
+  WorkspaceMedia: { scopeOf: placed },
 };
