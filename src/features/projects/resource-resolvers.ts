@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.js';
+import { canSee } from '../../access/roles.js';
 import type { ProjectResourceRow, ProjectRow } from '../../db/schema.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import { isTimeKey, readPage, timeKeyOf, toConnection, type SortKey } from '../../lib/connection.js';
@@ -102,8 +103,8 @@ export const projectResourceResolvers: Resolvers = {
       const { tx, audit, project } = await runtimeProjectInScope(ctx);
       const version = packageVersion(input.version);
       const libraryVersionId = input.libraryVersionId == null ? null : expectGlobalId(input.libraryVersionId, 'LibraryVersion', 'libraryVersionId');
-      // A library version of the same workspace: the build takes it as it was published.
-      if (libraryVersionId && !(await findLibraryVersionInWorkspace(tx, project, libraryVersionId))) throw notFound('Library version');
+      // A library version of the same workspace that the caller can see: the build takes it as it was published.
+      if (libraryVersionId && !(await libraryVersionVisible(ctx, project, libraryVersionId))) throw notFound('Library version');
       const build = await insertBuild(tx, { ...placementOf(project), version, libraryVersionId, createdByUserId: userIdOf(ctx) });
       if (!build) throw conflict(`Build ${version} already exists in this project`);
       const details = { version, ...(libraryVersionId ? { libraryVersionId: toGlobalId('LibraryVersion', libraryVersionId) } : {}) };
@@ -167,6 +168,15 @@ export async function runtimeProjectInScope(ctx: Context) {
   const found = await projectInScope(ctx);
   if (found.project.kind === 'LIBRARY') throw badInput('A library has no runtime: build a project from one of its versions', 'projectId');
   return found;
+}
+
+/** Whether the caller, under the mutation's lock, sees this library version of the project's workspace (an unseen one reads as none). */
+async function libraryVersionVisible(ctx: Context, project: ProjectRow, id: string): Promise<boolean> {
+  const { tx } = scopedMutationOf(ctx);
+  const version = await findLibraryVersionInWorkspace(tx, project, id);
+  if (!version) return false;
+  const held = await ctx.access.rolesInTx(tx, { organizationId: version.organizationId, workspaceId: version.workspaceId, projectId: version.projectId });
+  return canSee(held, 'project');
 }
 
 /** The process instance the mutation's scope names, read under its organization's lock. */
