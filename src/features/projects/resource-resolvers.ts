@@ -157,7 +157,7 @@ export const projectResourceResolvers: Resolvers = {
 async function saveResource(ctx: Context, kind: ResourceKind, name: string, body: Record<string, unknown>) {
   const { tx, audit, project } = await projectInScope(ctx);
   // A library holds reusable resources only; a project holds every kind.
-  if (project.kind === 'LIBRARY' && kind !== 'REUSABLE_RESOURCE') throw badInput('A library holds reusable resources only', 'projectId');
+  if (project.kind === 'LIBRARY' && kind !== 'REUSABLE_RESOURCE') throw badInput('projectId names a library, which holds reusable resources only', 'projectId');
   const row = await upsertProjectResource(tx, { ...placementOf(project), kind, name, body });
   Object.assign(audit, { targetId: globalIdOfProject(project), details: { kind, name } });
   return row;
@@ -166,7 +166,7 @@ async function saveResource(ctx: Context, kind: ResourceKind, name: string, body
 /** The project of a runtime mutation: libraries have no runtime (they are built into projects by version). */
 export async function runtimeProjectInScope(ctx: Context) {
   const found = await projectInScope(ctx);
-  if (found.project.kind === 'LIBRARY') throw badInput('A library has no runtime: build a project from one of its versions', 'projectId');
+  if (found.project.kind === 'LIBRARY') throw badInput('projectId names a library, which has no runtime: build a project from one of its versions', 'projectId');
   return found;
 }
 
