@@ -145,7 +145,7 @@ describe("a nested read of a workspace's projects and libraries with their resou
     expect(large.statements).toBe(small.statements);
     // principal, organization, workspace, projects, roles (workspace, project), resources, schedules and their
     // organizations, builds, library versions and their libraries, grants, users, groups, libraries, versions,
-    // their publishers, media: one statement each, whatever the lengths.
-    expect(small.statements).toBeLessThanOrEqual(18);
+    // their publishers, media: one statement each, whatever the lengths (18 on PGlite, 21 on Postgres).
+    expect(small.statements).toBeLessThanOrEqual(21);
   });
 });
