@@ -38,7 +38,8 @@ import {
   UPDATE_WORKSPACE,
 } from '../helpers/operations.js';
 import { ROLES, type Role } from '../helpers/permission-matrix.js';
-import type { Person, SeededWorkspace, WorkspaceRole } from '../helpers/seed.js';
+import { flowxChecks } from '../helpers/flowx.js';
+import type { Person, SeededWorkspace } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
 const t = useOrgraph({ RATE_LIMIT: 'off' });
@@ -137,24 +138,8 @@ const READS: [line: string, query: string, field: string, id: () => string, allo
 ];
 
 beforeAll(async () => {
-  const others = ROLES.filter((r) => r !== 'org_admin');
-  const org = await t.seed.organization('cards', { owner: 'org_admin', readers: [...others, 'spare0', 'spare1'] });
-  orgId = org.id;
-  people = Object.fromEntries(ROLES.map((r) => [r, org.members[r]!])) as Record<Role, Person>;
-  spare = [org.members.spare0!, org.members.spare1!];
-  const roles: Record<string, WorkspaceRole> = {
-    workspace_admin: 'WORKSPACE_ADMIN',
-    workspace_user: 'WORKSPACE_USER',
-    theme_editor: 'THEME_EDITOR',
-    runtime_editor: 'RUNTIME_EDITOR',
-    operations_editor: 'OPERATIONS_EDITOR',
-    project_owner: 'WORKSPACE_USER',
-    project_editor: 'WORKSPACE_USER',
-    project_viewer: 'WORKSPACE_USER',
-    spare0: 'WORKSPACE_USER',
-    spare1: 'WORKSPACE_USER',
-  };
-  ws = await org.workspace('cards-ws', { name: 'Cards', roles });
+  ({ people, spare, ws } = await flowxChecks(t).matrixWorkspace('cards', 'cards-ws', 'Cards'));
+  orgId = ws.organization.id;
   projectId = await freshProject();
   await t.seed.mutate(ownerToken(), SAVE_PROCESS, { projectId, name: 'onboarding', definition: { nodes: [] } });
   await t.seed.mutate(ownerToken(), START_PROCESS_INSTANCE, { projectId, processName: 'onboarding' });

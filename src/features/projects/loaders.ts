@@ -18,7 +18,7 @@ import type { Principal } from '../../identity/principal.js';
 import { groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
 import { visibleRowsById } from '../visible-rows.js';
 import { grantsOfProjects, projectsByIds, visibleProjectsBySlug, visibleProjectsOfWorkspaces, type ProjectKind } from './project-queries.js';
-import { buildsByIds, buildsOfProjects, instancesOfProjects, instancesOfWorkspaces, operationsOfInstances, resourcesOfProjects } from './resource-queries.js';
+import { buildsByIds, buildsOfProjects, instancesOf, operationsOfInstances, resourcesOfProjects } from './resource-queries.js';
 import { scheduledProcessesOfProjects } from './schedule-queries.js';
 
 /** Projects or libraries (one table, by kind): by id, a workspace's page of them, by slug, as the principal sees them. */
@@ -67,8 +67,8 @@ export function projectLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
     ),
     builds: groupsByParent('builds', onBatch, (b: BuildRow) => b.projectId, (ids, tenants) => buildsOfProjects(db, ids, tenants)),
     buildById: referencedRows('buildById', onBatch, (ids, tenants) => buildsByIds(db, ids, tenants)),
-    processInstancesPage: pagesByParent('processInstancesPage', onBatch, (ids, page, tenants) => instancesOfProjects(db, ids, page, tenants)),
-    workspaceInstancesPage: pagesByParent('workspaceInstancesPage', onBatch, (ids, page, tenants) => instancesOfWorkspaces(db, ids, page, tenants)),
+    processInstancesPage: pagesByParent('processInstancesPage', onBatch, (ids, page, tenants) => instancesOf('projectId')(db, ids, page, tenants)),
+    workspaceInstancesPage: pagesByParent('workspaceInstancesPage', onBatch, (ids, page, tenants) => instancesOf('workspaceId')(db, ids, page, tenants)),
     operations: groupsByParent('operations', onBatch, (o: ProcessOperationRow) => o.processInstanceId, (ids, tenants) => operationsOfInstances(db, ids, tenants)),
   };
 }

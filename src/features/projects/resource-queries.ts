@@ -91,33 +91,20 @@ export async function insertBuild(tx: Tx, values: typeof builds.$inferInsert): P
   return row ?? null;
 }
 
-/** Process instances of whole workspaces (operations and runtime editors see them all). */
-export function instancesOfWorkspaces(db: Db, workspaceIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
-  return pageChildren(
-    db,
-    {
-      table: processInstances,
-      parent: processInstances.workspaceId,
-      order: [processInstances.createdAt, processInstances.id],
-      where: inArray(processInstances.organizationId, [...tenants]),
-    },
-    workspaceIds,
-    page,
-  );
-}
-
-export function instancesOfProjects(db: Db, projectIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
-  return pageChildren(
-    db,
-    {
-      table: processInstances,
-      parent: processInstances.projectId,
-      order: [processInstances.createdAt, processInstances.id],
-      where: inArray(processInstances.organizationId, [...tenants]),
-    },
-    projectIds,
-    page,
-  );
+/** Pages of process instances of projects, or of whole workspaces (operations and runtime editors see them all). */
+export function instancesOf(parent: 'projectId' | 'workspaceId') {
+  return (db: Db, parentIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) =>
+    pageChildren(
+      db,
+      {
+        table: processInstances,
+        parent: processInstances[parent],
+        order: [processInstances.createdAt, processInstances.id],
+        where: inArray(processInstances.organizationId, [...tenants]),
+      },
+      parentIds,
+      page,
+    );
 }
 
 export async function findProcessInstance(tx: Tx, { organizationId, id }: { organizationId: string; id: string }): Promise<ProcessInstanceRow | null> {
