@@ -7,6 +7,7 @@
  * reads null (FORBIDDEN at its path, or an invisible parent).
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { codes, expectOk, expectUnchanged } from '../helpers/expect.js';
 import {
@@ -39,6 +40,7 @@ import {
 } from '../helpers/operations.js';
 import { ROLES, type Role } from '../helpers/permission-matrix.js';
 import { flowxChecks } from '../helpers/flowx.js';
+import { uuidOf } from '../helpers/ids.js';
 import type { Person, SeededWorkspace } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
@@ -51,6 +53,12 @@ let projectId: string;
 let libraryId: string;
 let libraryVersionId: string;
 let scheduleId: string;
+
+/** The succeeded audit events, oldest first. */
+const auditEvents = async () =>
+  ((await t.server.orgraph.database.db.execute(sql`select operation, actor_user_id as actor from audit_events where outcome = 'SUCCEEDED' order by id`)) as unknown as {
+    rows: { operation: string; actor: string }[];
+  }).rows;
 
 const unique = () => randomBytes(4).toString('hex');
 const ownerToken = () => people.project_owner.token;
@@ -160,8 +168,12 @@ describe("the role cards' mutations", () => {
   it.each(cells(ACTIONS, 3))('%s as %s: %s', async (_line, role, verdict, [, document, input]) => {
     const i = await input();
     if (verdict === 'allowed') {
+      const before = await auditEvents();
       const res = await t.server.graphql(people[role].token, document, { i });
       expect(res.errors, res.raw).toBeUndefined();
+      // One transaction, one audit event, naming the operation and its actor.
+      const operation = document.match(/\{ (\w+)\(input/)![1];
+      expect((await auditEvents()).slice(before.length)).toEqual([{ operation, actor: uuidOf(people[role].id) }]);
       return;
     }
     const res = await expectUnchanged(t.server, () => t.server.graphql(people[role].token, document, { i }), `${document} as ${role}`);
