@@ -88,7 +88,7 @@ export const SEED_TRACE: Record<string, Record<string, TraceEntry>> = {
   },
   'Workspace admin': {
     '✅ Create projects and libraries': { rules: M('createProject', 'createLibrary') },
-    '✅ Manage workspace themes and fonts': { rules: M('saveTheme', 'saveFont', 'setDefaultTheme', 'saveThemeSection') },
+    '✅ Manage workspace themes and fonts': { rules: M('saveTheme', 'deleteTheme', 'saveFont', 'setDefaultTheme', 'saveThemeSection') },
     '✅ Manage global media library': { rules: M('saveWorkspaceMedia') },
     '✅ Configure workspace settings': { rules: M('updateWorkspace') },
     '✅ View workspace audit logs': { rules: ['Workspace.auditLog'] },
@@ -100,7 +100,7 @@ export const SEED_TRACE: Record<string, Record<string, TraceEntry>> = {
     '✅ Create and view builds': { rules: [...M('createBuild'), 'Project.builds'] },
     '✅ Manage active policies': { rules: M('setActivePolicy') },
     '✅ Configure scheduled processes': { rules: M('saveScheduledProcess', 'setScheduledProcessActive', 'deleteScheduledProcess') },
-    '✅ Manage configuration parameter overrides': { rules: M('setConfigParameter') },
+    '✅ Manage configuration parameter overrides': { rules: M('setConfigParameter', 'deleteConfigParameter') },
     '✅ View and edit process instances': { rules: ['Project.processInstances', 'Workspace.processInstances', ...M('setProcessVariable', 'createOperation')] },
     '✅ Edit process variables on active instances': { rules: M('setProcessVariable') },
   },
@@ -126,10 +126,7 @@ export const SEED_TRACE: Record<string, Record<string, TraceEntry>> = {
     '❌ Needs explicit project access from project owner (read-only)': { rules: M('grantProjectAccess') },
   },
   'Theme editor': {
-    '✅ Create, edit, and delete themes': {
-      rules: M('saveTheme'),
-      choice: 'Themes are created and edited by saveTheme; deleting one is not offered yet (no name for it in the API).',
-    },
+    '✅ Create, edit, and delete themes': { rules: M('saveTheme', 'deleteTheme') },
     '✅ Manage workspace fonts (full access)': { rules: M('saveFont') },
     '✅ Manage global media library': { rules: M('saveWorkspaceMedia') },
     '✅ Set default themes': { rules: M('setDefaultTheme') },
@@ -141,10 +138,7 @@ export const SEED_TRACE: Record<string, Record<string, TraceEntry>> = {
     '✅ Create builds from library versions': { rules: [...M('createBuild'), 'Build.libraryVersion'], choice: 'createBuild takes `libraryVersionId`: a published version of a library of the same workspace.' },
     '✅ Edit active policies': { rules: M('setActivePolicy') },
     '✅ Manage scheduled processes (activate, deactivate, delete)': { rules: M('saveScheduledProcess', 'setScheduledProcessActive', 'deleteScheduledProcess') },
-    '✅ Create, edit, and delete configuration parameter overrides': {
-      rules: M('setConfigParameter'),
-      choice: 'setConfigParameter creates and edits an override; removing one is not offered yet.',
-    },
+    '✅ Create, edit, and delete configuration parameter overrides': { rules: M('setConfigParameter', 'deleteConfigParameter') },
     '✅ Edit process instances': { rules: M('setProcessVariable', 'createOperation') },
     ...INHERITED_LINES,
   },

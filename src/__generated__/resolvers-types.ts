@@ -146,6 +146,8 @@ export type Mutation = {
   deleteGroup: WorkspacePayload;
   /** Creates or updates a theme. */
   saveTheme: ThemePayload;
+  /** Deletes a theme (with its sections); a workspace whose default it was has none until one is set. */
+  deleteTheme: WorkspacePayload;
   /** Creates or updates a font. */
   saveFont: FontPayload;
   /** Adds many members to a custom group in one change: every user is added, or none is. */
@@ -165,6 +167,8 @@ export type Mutation = {
   createBuild: BuildPayload;
   setActivePolicy: ProjectPayload;
   setConfigParameter: ConfigParameterPayload;
+  /** Removes a configuration parameter override. */
+  deleteConfigParameter: DeleteConfigParameterPayload;
   /** Starts an instance of one of the project's processes: testing a process, which project viewers may do. */
   startProcessInstance: ProcessInstancePayload;
   createOperation: ProcessOperationPayload;
@@ -301,6 +305,11 @@ export type MutationSaveThemeArgs = {
 };
 
 
+export type MutationDeleteThemeArgs = {
+  input: DeleteThemeInput;
+};
+
+
 export type MutationSaveFontArgs = {
   input: SaveFontInput;
 };
@@ -363,6 +372,11 @@ export type MutationSetActivePolicyArgs = {
 
 export type MutationSetConfigParameterArgs = {
   input: SetConfigParameterInput;
+};
+
+
+export type MutationDeleteConfigParameterArgs = {
+  input: DeleteConfigParameterInput;
 };
 
 
@@ -1271,6 +1285,11 @@ export type SaveThemeInput = {
   tokens: Scalars['JSON']['input'];
 };
 
+export type DeleteThemeInput = {
+  workspaceId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
 export type SaveFontInput = {
   workspaceId: Scalars['ID']['input'];
   family: Scalars['String']['input'];
@@ -1637,6 +1656,11 @@ export type SaveIntegrationInput = {
   config: Scalars['JSON']['input'];
 };
 
+export type DeleteConfigParameterInput = {
+  projectId: Scalars['ID']['input'];
+  key: Scalars['String']['input'];
+};
+
 export type DeleteProjectInput = {
   projectId: Scalars['ID']['input'];
 };
@@ -1696,6 +1720,12 @@ export type SetScheduledProcessActiveInput = {
 
 export type DeleteScheduledProcessInput = {
   scheduledProcessId: Scalars['ID']['input'];
+};
+
+export type DeleteConfigParameterPayload = {
+  __typename?: 'DeleteConfigParameterPayload';
+  deletedKey: Scalars['String']['output'];
+  project: Project;
 };
 
 export type DeleteProjectPayload = {
@@ -2029,6 +2059,8 @@ export type WorkspaceViewerCan = {
   createGroup: Scalars['Boolean']['output'];
   /** Whether `Mutation.saveTheme` (THEME_EDITOR) would pass its access check on this Workspace. */
   saveTheme: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteTheme` (THEME_EDITOR) would pass its access check on this Workspace. */
+  deleteTheme: Scalars['Boolean']['output'];
   /** Whether `Mutation.saveFont` (THEME_EDITOR) would pass its access check on this Workspace. */
   saveFont: Scalars['Boolean']['output'];
   /** Whether `Mutation.saveWorkspaceMedia` (THEME_EDITOR) would pass its access check on this Workspace. */
@@ -2073,6 +2105,8 @@ export type ProjectViewerCan = {
   setActivePolicy: Scalars['Boolean']['output'];
   /** Whether `Mutation.setConfigParameter` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Project. */
   setConfigParameter: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteConfigParameter` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Project. */
+  deleteConfigParameter: Scalars['Boolean']['output'];
   /** Whether `Mutation.startProcessInstance` (PROJECT_VIEWER or RUNTIME_EDITOR) would pass its access check on this Project. */
   startProcessInstance: Scalars['Boolean']['output'];
   /** Whether `Mutation.saveProcess` (PROJECT_EDITOR) would pass its access check on this Project. */
@@ -2317,6 +2351,7 @@ export type ResolversTypes = ResolversObject<{
   RemoveGroupMemberInput: RemoveGroupMemberInput;
   DeleteGroupInput: DeleteGroupInput;
   SaveThemeInput: SaveThemeInput;
+  DeleteThemeInput: DeleteThemeInput;
   SaveFontInput: SaveFontInput;
   AddGroupMembersInput: AddGroupMembersInput;
   SaveWorkspaceMediaInput: SaveWorkspaceMediaInput;
@@ -2363,6 +2398,7 @@ export type ResolversTypes = ResolversObject<{
   SaveProcessInput: SaveProcessInput;
   SaveTemplateInput: SaveTemplateInput;
   SaveIntegrationInput: SaveIntegrationInput;
+  DeleteConfigParameterInput: DeleteConfigParameterInput;
   DeleteProjectInput: DeleteProjectInput;
   SaveWorkflowInput: SaveWorkflowInput;
   SaveEnumerationInput: SaveEnumerationInput;
@@ -2373,6 +2409,7 @@ export type ResolversTypes = ResolversObject<{
   SaveScheduledProcessInput: SaveScheduledProcessInput;
   SetScheduledProcessActiveInput: SetScheduledProcessActiveInput;
   DeleteScheduledProcessInput: DeleteScheduledProcessInput;
+  DeleteConfigParameterPayload: ResolverTypeWrapper<Omit<DeleteConfigParameterPayload, 'project'> & { project: ResolversTypes['Project'] }>;
   DeleteProjectPayload: ResolverTypeWrapper<Omit<DeleteProjectPayload, 'workspace'> & { workspace: ResolversTypes['Workspace'] }>;
   WorkflowPayload: ResolverTypeWrapper<Omit<WorkflowPayload, 'workflow'> & { workflow: ResolversTypes['Workflow'] }>;
   EnumerationPayload: ResolverTypeWrapper<Omit<EnumerationPayload, 'enumeration'> & { enumeration: ResolversTypes['Enumeration'] }>;
@@ -2510,6 +2547,7 @@ export type ResolversParentTypes = ResolversObject<{
   RemoveGroupMemberInput: RemoveGroupMemberInput;
   DeleteGroupInput: DeleteGroupInput;
   SaveThemeInput: SaveThemeInput;
+  DeleteThemeInput: DeleteThemeInput;
   SaveFontInput: SaveFontInput;
   AddGroupMembersInput: AddGroupMembersInput;
   SaveWorkspaceMediaInput: SaveWorkspaceMediaInput;
@@ -2554,6 +2592,7 @@ export type ResolversParentTypes = ResolversObject<{
   SaveProcessInput: SaveProcessInput;
   SaveTemplateInput: SaveTemplateInput;
   SaveIntegrationInput: SaveIntegrationInput;
+  DeleteConfigParameterInput: DeleteConfigParameterInput;
   DeleteProjectInput: DeleteProjectInput;
   SaveWorkflowInput: SaveWorkflowInput;
   SaveEnumerationInput: SaveEnumerationInput;
@@ -2564,6 +2603,7 @@ export type ResolversParentTypes = ResolversObject<{
   SaveScheduledProcessInput: SaveScheduledProcessInput;
   SetScheduledProcessActiveInput: SetScheduledProcessActiveInput;
   DeleteScheduledProcessInput: DeleteScheduledProcessInput;
+  DeleteConfigParameterPayload: Omit<DeleteConfigParameterPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   DeleteProjectPayload: Omit<DeleteProjectPayload, 'workspace'> & { workspace: ResolversParentTypes['Workspace'] };
   WorkflowPayload: Omit<WorkflowPayload, 'workflow'> & { workflow: ResolversParentTypes['Workflow'] };
   EnumerationPayload: Omit<EnumerationPayload, 'enumeration'> & { enumeration: ResolversParentTypes['Enumeration'] };
@@ -2689,6 +2729,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   removeGroupMember?: Resolver<ResolversTypes['GroupPayload'], ParentType, ContextType, RequireFields<MutationRemoveGroupMemberArgs, 'input'>>;
   deleteGroup?: Resolver<ResolversTypes['WorkspacePayload'], ParentType, ContextType, RequireFields<MutationDeleteGroupArgs, 'input'>>;
   saveTheme?: Resolver<ResolversTypes['ThemePayload'], ParentType, ContextType, RequireFields<MutationSaveThemeArgs, 'input'>>;
+  deleteTheme?: Resolver<ResolversTypes['WorkspacePayload'], ParentType, ContextType, RequireFields<MutationDeleteThemeArgs, 'input'>>;
   saveFont?: Resolver<ResolversTypes['FontPayload'], ParentType, ContextType, RequireFields<MutationSaveFontArgs, 'input'>>;
   addGroupMembers?: Resolver<ResolversTypes['GroupPayload'], ParentType, ContextType, RequireFields<MutationAddGroupMembersArgs, 'input'>>;
   saveWorkspaceMedia?: Resolver<ResolversTypes['WorkspaceMediaPayload'], ParentType, ContextType, RequireFields<MutationSaveWorkspaceMediaArgs, 'input'>>;
@@ -2702,6 +2743,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createBuild?: Resolver<ResolversTypes['BuildPayload'], ParentType, ContextType, RequireFields<MutationCreateBuildArgs, 'input'>>;
   setActivePolicy?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationSetActivePolicyArgs, 'input'>>;
   setConfigParameter?: Resolver<ResolversTypes['ConfigParameterPayload'], ParentType, ContextType, RequireFields<MutationSetConfigParameterArgs, 'input'>>;
+  deleteConfigParameter?: Resolver<ResolversTypes['DeleteConfigParameterPayload'], ParentType, ContextType, RequireFields<MutationDeleteConfigParameterArgs, 'input'>>;
   startProcessInstance?: Resolver<ResolversTypes['ProcessInstancePayload'], ParentType, ContextType, RequireFields<MutationStartProcessInstanceArgs, 'input'>>;
   createOperation?: Resolver<ResolversTypes['ProcessOperationPayload'], ParentType, ContextType, RequireFields<MutationCreateOperationArgs, 'input'>>;
   setProcessVariable?: Resolver<ResolversTypes['ProcessInstancePayload'], ParentType, ContextType, RequireFields<MutationSetProcessVariableArgs, 'input'>>;
@@ -3252,6 +3294,11 @@ export type ProcessInstanceEdgeResolvers<ContextType = Context, ParentType exten
   node?: Resolver<ResolversTypes['ProcessInstance'], ParentType, ContextType>;
 }>;
 
+export type DeleteConfigParameterPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteConfigParameterPayload'] = ResolversParentTypes['DeleteConfigParameterPayload']> = ResolversObject<{
+  deletedKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+}>;
+
 export type DeleteProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteProjectPayload'] = ResolversParentTypes['DeleteProjectPayload']> = ResolversObject<{
   deletedProjectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   workspace?: Resolver<ResolversTypes['Workspace'], ParentType, ContextType>;
@@ -3454,6 +3501,7 @@ export type WorkspaceViewerCanResolvers<ContextType = Context, ParentType extend
   removeWorkspaceMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createGroup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveTheme?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteTheme?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveFont?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveWorkspaceMedia?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   setDefaultTheme?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3477,6 +3525,7 @@ export type ProjectViewerCanResolvers<ContextType = Context, ParentType extends 
   createBuild?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   setActivePolicy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   setConfigParameter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteConfigParameter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startProcessInstance?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveProcess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveTemplate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3590,6 +3639,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ProjectEdge?: ProjectEdgeResolvers<ContextType>;
   ProcessInstanceConnection?: ProcessInstanceConnectionResolvers<ContextType>;
   ProcessInstanceEdge?: ProcessInstanceEdgeResolvers<ContextType>;
+  DeleteConfigParameterPayload?: DeleteConfigParameterPayloadResolvers<ContextType>;
   DeleteProjectPayload?: DeleteProjectPayloadResolvers<ContextType>;
   WorkflowPayload?: WorkflowPayloadResolvers<ContextType>;
   EnumerationPayload?: EnumerationPayloadResolvers<ContextType>;

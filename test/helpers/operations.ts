@@ -109,3 +109,5 @@ export const PUBLISH_LIBRARY_VERSION = mutation('publishLibraryVersion', '{ libr
 export const CREATE_BUILD_FROM_LIBRARY = mutation('createBuild', '{ build { id version libraryVersion { id version } } }');
 export const SAVE_GLOBAL_FONT = mutation('saveGlobalFont', '{ font { family source } }');
 export const SAVE_OUT_OF_OFFICE_POLICY = mutation('saveOutOfOfficePolicy', '{ policy { name rules } }');
+export const DELETE_CONFIG_PARAMETER = mutation('deleteConfigParameter', '{ deletedKey project { id } }');
+export const DELETE_THEME = mutation('deleteTheme', '{ workspace { id } }');

@@ -12,12 +12,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { codes, expectOk, expectUnchanged } from '../helpers/expect.js';
 import {
   ADD_GROUP_MEMBERS,
-  CREATE_BUILD,
   CREATE_BUILD_FROM_LIBRARY,
   CREATE_GROUP,
   CREATE_LIBRARY,
+  DELETE_CONFIG_PARAMETER,
   DELETE_PROJECT,
   DELETE_SCHEDULED_PROCESS,
+  DELETE_THEME,
   GRANT_PROJECT_ACCESS,
   PUBLISH_LIBRARY_VERSION,
   SAVE_AI_AGENT,
@@ -33,6 +34,7 @@ import {
   SAVE_THEME_SECTION,
   SAVE_WORKFLOW,
   SAVE_WORKSPACE_MEDIA,
+  SET_CONFIG_PARAMETER,
   SET_DEFAULT_THEME,
   SET_SCHEDULED_PROCESS_ACTIVE,
   START_PROCESS_INSTANCE,
@@ -71,6 +73,12 @@ async function freshSchedule(): Promise<string> {
   const created = await t.seed.mutate(people.org_admin.token, SAVE_SCHEDULED_PROCESS, { projectId, name: `s-${unique()}`, processName: 'onboarding', schedule: '0 3 * * 1' });
   return created.scheduledProcess.id;
 }
+async function freshTheme(): Promise<string> {
+  return (await t.seed.mutate(people.org_admin.token, SAVE_THEME, { workspaceId: ws.id, name: `t-${unique()}`, tokens: {} })).theme.name;
+}
+async function freshParameter(): Promise<string> {
+  return (await t.seed.mutate(people.org_admin.token, SET_CONFIG_PARAMETER, { projectId, key: `k_${unique()}`, value: 'v' })).configParameter.key;
+}
 async function freshGroup(): Promise<string> {
   return (await t.seed.mutate(people.org_admin.token, CREATE_GROUP, { workspaceId: ws.id, name: `g-${unique()}` })).group.id;
 }
@@ -108,6 +116,13 @@ const ACTIONS: [line: string, document: string, input: () => Input | Promise<Inp
   ],
   ['Set default themes', SET_DEFAULT_THEME, () => ({ workspaceId: ws.id, themeName: 'Brand' }), DESIGN],
   ['Configure theme sections', SAVE_THEME_SECTION, () => ({ workspaceId: ws.id, themeName: 'Brand', section: `s${unique()}`, tokens: { size: 14 } }), DESIGN],
+  ['Create, edit, and delete themes: delete', DELETE_THEME, async () => ({ workspaceId: ws.id, name: await freshTheme() }), DESIGN],
+  [
+    'Create, edit, and delete configuration parameter overrides: delete',
+    DELETE_CONFIG_PARAMETER,
+    async () => ({ projectId, key: await freshParameter() }),
+    ['org_admin', 'workspace_admin', 'runtime_editor', 'project_owner', 'project_editor'],
+  ],
   ['Configure workspace settings', UPDATE_WORKSPACE, () => ({ workspaceId: ws.id, settings: { locale: unique() } }), ADMINS],
   ['Create and manage groups: bulk addition', ADD_GROUP_MEMBERS, async () => ({ groupId: await freshGroup(), userIds: spare.map((p) => p.id) }), ADMINS],
   ['Create projects and libraries', CREATE_LIBRARY, () => ({ workspaceId: ws.id, slug: `l-${unique()}`, name: 'L', everyoneRole: null }), ALL],

@@ -76,6 +76,8 @@ const PROBES: Record<string, { type: string; input: (id: string) => Record<strin
   createLibrary: { type: 'Workspace', input: (id) => ({ workspaceId: id, slug: 'BAD', name: 'x' }) },
   publishLibraryVersion: { type: 'Library', input: (id) => ({ libraryId: id, version: '!' }) },
   saveGlobalFont: { type: 'Organization', input: (id) => ({ organizationId: id, family: '', source: 'x' }) },
+  deleteConfigParameter: { type: 'Project', input: (id) => ({ projectId: id, key: 'no-such-key' }) },
+  deleteTheme: { type: 'Workspace', input: (id) => ({ workspaceId: id, name: 'no-such-theme' }) },
   saveOutOfOfficePolicy: { type: 'Organization', input: (id) => ({ organizationId: id, name: '', rules: {} }) },
 };
 

@@ -48,6 +48,21 @@ export async function upsertProjectResource(
   return theRow(rows, 'upsertProjectResource');
 }
 
+export async function deleteProjectResource(tx: Tx, project: InProject, kind: ResourceKind, name: string): Promise<boolean> {
+  const rows = await tx
+    .delete(projectResources)
+    .where(
+      and(
+        eq(projectResources.organizationId, project.organizationId),
+        eq(projectResources.projectId, project.id),
+        eq(projectResources.kind, kind),
+        eq(projectResources.name, name),
+      ),
+    )
+    .returning({ id: projectResources.id });
+  return rows.length > 0;
+}
+
 export async function findProjectResource(tx: Tx, project: InProject, kind: ResourceKind, name: string): Promise<ProjectResourceRow | null> {
   const [row] = await tx
     .select()

@@ -11,6 +11,7 @@ import { CONFIGURATION, exportOf, type ConfigurationKind, type ResourceKind } fr
 import { setActiveBuild } from './project-queries.js';
 import { globalIdOfProject, projectInScope } from './project-resolvers.js';
 import {
+  deleteProjectResource,
   findBuild,
   findLibraryVersionInWorkspace,
   findProcessInstance,
@@ -99,6 +100,12 @@ export const projectResourceResolvers: Resolvers = {
     setConfigParameter: async (_parent, { input }, ctx) => ({
       configParameter: await saveResource(ctx, 'CONFIG_PARAMETER', key(input.key, 'key'), { value: text(input.value, 'value', 10_000) }),
     }),
+    deleteConfigParameter: async (_parent, { input }, ctx) => {
+      const { tx, audit, project } = await runtimeProjectInScope(ctx);
+      if (!(await deleteProjectResource(tx, project, 'CONFIG_PARAMETER', input.key))) throw notFound(`Configuration parameter "${input.key}"`);
+      Object.assign(audit, { targetId: globalIdOfProject(project), details: { kind: 'CONFIG_PARAMETER', key: input.key } });
+      return { deletedKey: input.key, project };
+    },
     createBuild: async (_parent, { input }, ctx) => {
       const { tx, audit, project } = await runtimeProjectInScope(ctx);
       const version = packageVersion(input.version);

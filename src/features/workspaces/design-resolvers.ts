@@ -2,7 +2,7 @@ import type { Resolvers } from '../../__generated__/resolvers-types.js';
 import { notFound } from '../../errors.js';
 import { toGlobalId } from '../../lib/global-id.js';
 import { contentType, displayName, httpsUrl, jsonObject } from '../../lib/validate.js';
-import { findWorkspaceResource, putThemeSection, updateWorkspaceRow } from './workspace-queries.js';
+import { deleteWorkspaceResource, findWorkspace, findWorkspaceResource, putThemeSection, updateWorkspaceRow } from './workspace-queries.js';
 import { inWorkspace, saveWorkspaceResource, workspaceInScope } from './workspace-resolvers.js';
 
 type Sections = Record<string, Record<string, unknown>>;
@@ -32,6 +32,13 @@ export const designResolvers: Resolvers = {
       if (!theme) throw notFound(`Theme "${input.themeName}"`);
       Object.assign(audit, { targetId: toGlobalId('Workspace', workspace.id), details: { defaultTheme: theme.name } });
       return { workspace: await updateWorkspaceRow(tx, workspace, { defaultThemeId: theme.id }) };
+    },
+    deleteTheme: async (_parent, { input }, ctx) => {
+      const { tx, audit, workspace } = await workspaceInScope(ctx);
+      // A default theme deleted leaves the workspace without one (the foreign key sets it to null).
+      if (!(await deleteWorkspaceResource(tx, inWorkspace(workspace), 'THEME', input.name))) throw notFound(`Theme "${input.name}"`);
+      Object.assign(audit, { targetId: toGlobalId('Workspace', workspace.id), details: { kind: 'THEME', name: input.name } });
+      return { workspace: (await findWorkspace(tx, { organizationId: workspace.organizationId, id: workspace.id }))! };
     },
     saveThemeSection: async (_parent, { input }, ctx) => {
       const { tx, audit, workspace } = await workspaceInScope(ctx);

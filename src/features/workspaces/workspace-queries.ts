@@ -236,3 +236,8 @@ export async function workspaceResourcesByIds(db: Db, ids: readonly string[], te
     .from(workspaceResources)
     .where(and(inArray(workspaceResources.id, [...ids]), inArray(workspaceResources.organizationId, [...tenants])));
 }
+
+export async function deleteWorkspaceResource(tx: Tx, ws: InWorkspace, kind: WorkspaceResourceRow['kind'], name: string): Promise<boolean> {
+  const rows = await tx.delete(workspaceResources).where(resourceNamed(ws, kind, name)).returning({ id: workspaceResources.id });
+  return rows.length > 0;
+}
