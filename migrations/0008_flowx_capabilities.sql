@@ -61,4 +61,8 @@ CREATE UNIQUE INDEX "organization_resources_key" ON "organization_resources" USI
 CREATE UNIQUE INDEX "scheduled_processes_key" ON "scheduled_processes" USING btree ("project_id","name");--> statement-breakpoint
 CREATE INDEX "scheduled_processes_org_idx" ON "scheduled_processes" USING btree ("organization_id");--> statement-breakpoint
 ALTER TABLE "builds" ADD CONSTRAINT "builds_library_version_id_library_versions_id_fk" FOREIGN KEY ("library_version_id") REFERENCES "public"."library_versions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "workspaces" ADD CONSTRAINT "workspaces_default_theme_id_workspace_resources_id_fk" FOREIGN KEY ("default_theme_id") REFERENCES "public"."workspace_resources"("id") ON DELETE set null ON UPDATE no action;
+ALTER TABLE "workspaces" ADD CONSTRAINT "workspaces_default_theme_id_workspace_resources_id_fk" FOREIGN KEY ("default_theme_id") REFERENCES "public"."workspace_resources"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+-- The new tables tell of their writes too (see 0006_change_feed.sql).
+CREATE TRIGGER orgraph_notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "library_versions" FOR EACH STATEMENT EXECUTE FUNCTION orgraph_notify_change();--> statement-breakpoint
+CREATE TRIGGER orgraph_notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "scheduled_processes" FOR EACH STATEMENT EXECUTE FUNCTION orgraph_notify_change();--> statement-breakpoint
+CREATE TRIGGER orgraph_notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "organization_resources" FOR EACH STATEMENT EXECUTE FUNCTION orgraph_notify_change();
