@@ -6,7 +6,8 @@
 import { fileURLToPath } from 'node:url';
 import { getDirective } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
-import { readAccessRules, type AccessRule } from '../src/access/rules.js';
+import { readAccessRules, ruleAsWritten, type AccessRule } from '../src/access/rules.js';
+import { SEED_TRACE, seedLines } from './seed-trace.js';
 import { decide, type AccessRole, type HeldRoles } from '../src/access/roles.js';
 import type { ProjectRole, WorkspaceRole } from '../src/db/schema.js';
 import { mutationsByScopeType } from '../src/access/viewer-can.js';
@@ -68,6 +69,31 @@ const DISAGREEMENTS = [
     'Transfer project ownership',
     'Listed for the project owner only; the table has no row for it.',
     'The project owner and the organization admin; the old owner stays as PROJECT_EDITOR.',
+  ],
+  [
+    'Delete project',
+    'The project owner card lists "Delete project"; the prose gives a workspace admin "admin access to all projects in their workspace".',
+    'deleteProject is PROJECT_OWNER only (users): a workspace admin deletes a project only once it holds ownership (transferred to it); the organization admin holds every project role.',
+  ],
+  [
+    'Scheduled processes',
+    'The runtime card names runtime editors and admins for "Manage scheduled processes"; the table lets project owners and editors create builds and edit policies, but has no row for schedules.',
+    'saveScheduledProcess, setScheduledProcessActive and deleteScheduledProcess are RUNTIME_EDITOR (WORKSPACE_ADMIN includes it) only; project roles and workspace users read them (Project.scheduledProcesses).',
+  ],
+  [
+    'Process instances across the workspace',
+    'Operations editors "View all process instances across workspace"; workspace users see those "for accessible projects".',
+    'Workspace.processInstances is OPERATIONS_EDITOR or RUNTIME_EDITOR (and admins); everyone else reads Project.processInstances of the projects they see.',
+  ],
+  [
+    'Libraries',
+    'Workspace roles "Create projects and libraries"; the seed says nothing else of who works in a library.',
+    'A library has a project\'s roles (an owner, editors, viewers, the everyone group pre-selected): the mutations that take a projectId take a library\'s ID too; it holds reusable resources only, and has no runtime (builds, policies, instances, schedules are BAD_USER_INPUT on it).',
+  ],
+  [
+    'System settings',
+    'Global fonts, out-of-office policies and platform status are listed for the organization admin only.',
+    'Changing them is OWNER and users only; reading out-of-office policies and platform status is OWNER; global fonts are read by every member (workspaces use them).',
   ],
 ];
 
@@ -192,6 +218,24 @@ export function renderPermissionsDoc(schema: GraphQLSchema = buildSchema()): str
     ...DISAGREEMENTS.map((row) => `| ${row.join(' | ')} |`),
     '',
     "The seed's table shows ❌ rather than N/A for project roles on \"Create workspace\", \"Manage workspace users\" and \"Manage workspace access\"; both mean that a project role gives nothing there.",
+    '',
+    "## Every line of the seed's role cards",
+    '',
+    'Each ✅ / ❌ line of the role cards and of the everyone group (`docs/seeds/003_08a88d3ee09f656d.txt`), with the rules that',
+    'implement it, as written in the SDL, and the choice made where a rule alone does not say it. The table\'s rows are above;',
+    '`test/unit/seed-trace.test.ts` fails when a line has no entry (the entries: `scripts/seed-trace.ts`).',
+    '',
+    '| Card | Line | Rules | How |',
+    '| --- | --- | --- | --- |',
+    ...seedLines().map(({ card, line }) => {
+      const entry = SEED_TRACE[card]?.[line];
+      if (!entry) throw new Error(`No entry in scripts/seed-trace.ts for "${card}: ${line}"`);
+      const rules = entry.rules.map((coordinate) => {
+        const [type, field] = coordinate.split('.') as [string, string];
+        return `\`${coordinate}\` \`${ruleAsWritten(schema, type, field)}\``;
+      });
+      return `| ${card} | ${line} | ${rules.join('<br>')} | ${entry.choice ?? ''} |`;
+    }),
     '',
     '## Asking instead of copying: `viewerCan`',
     '',

@@ -3,10 +3,12 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { AccessExplanationMapper, AccessGrantMapper, AccessReviewEntryMapper, AccessReviewConnectionMapper } from '../features/access/mappers.js';
 import type { AuditEventMapper } from '../features/audit/mappers.js';
 import type { EnvironmentMapper, EnvironmentGenerationMapper, EnvironmentEventMapper, DeleteEnvironmentPayloadMapper, PackageMapper, PackageVersionMapper, ActorMapper } from '../features/catalog/mappers.js';
+import type { LibraryMapper, LibraryVersionMapper } from '../features/libraries/mappers.js';
 import type { OrganizationMapper, OrganizationMemberMapper, MachineClientMapper, RemoveOrganizationMemberPayloadMapper } from '../features/organizations/mappers.js';
-import type { ProjectMapper, ProjectGrantMapper, ProcessMapper, TemplateMapper, IntegrationMapper, ConfigParameterMapper, BuildMapper, ProcessInstanceMapper, ProcessOperationMapper } from '../features/projects/mappers.js';
+import type { ProjectMapper, ProjectGrantMapper, ProcessMapper, TemplateMapper, IntegrationMapper, WorkflowMapper, EnumerationMapper, ProjectMediaMapper, AiAgentMapper, ReusableResourceMapper, ProjectSettingMapper, ConfigParameterMapper, ScheduledProcessMapper, BuildMapper, ProcessInstanceMapper, ProcessOperationMapper } from '../features/projects/mappers.js';
+import type { GlobalFontMapper, OutOfOfficePolicyMapper } from '../features/system/mappers.js';
 import type { ViewerMapper, UserMapper } from '../features/viewer/mappers.js';
-import type { WorkspaceMapper, WorkspaceMemberMapper, GroupMapper, ThemeMapper, FontMapper } from '../features/workspaces/mappers.js';
+import type { WorkspaceMapper, WorkspaceMemberMapper, GroupMapper, ThemeMapper, FontMapper, WorkspaceMediaMapper } from '../features/workspaces/mappers.js';
 import type { Context } from '../features/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -144,8 +146,19 @@ export type Mutation = {
   deleteGroup: WorkspacePayload;
   /** Creates or updates a theme. */
   saveTheme: ThemePayload;
+  /** Deletes a theme (with its sections); a workspace whose default it was has none until one is set. */
+  deleteTheme: WorkspacePayload;
   /** Creates or updates a font. */
   saveFont: FontPayload;
+  /** Adds many members to a custom group in one change: every user is added, or none is. */
+  addGroupMembers: GroupPayload;
+  /** Creates or updates an item of the workspace's global media library. */
+  saveWorkspaceMedia: WorkspaceMediaPayload;
+  setDefaultTheme: WorkspacePayload;
+  /** Creates or replaces one section of a theme. */
+  saveThemeSection: ThemePayload;
+  /** Renames the workspace or replaces its settings. */
+  updateWorkspace: WorkspacePayload;
   /** Creates a project; the caller becomes its PROJECT_OWNER, and the everyone group gets `everyoneRole`. */
   createProject: ProjectPayload;
   grantProjectAccess: ProjectPayload;
@@ -154,6 +167,8 @@ export type Mutation = {
   createBuild: BuildPayload;
   setActivePolicy: ProjectPayload;
   setConfigParameter: ConfigParameterPayload;
+  /** Removes a configuration parameter override. */
+  deleteConfigParameter: DeleteConfigParameterPayload;
   /** Starts an instance of one of the project's processes: testing a process, which project viewers may do. */
   startProcessInstance: ProcessInstancePayload;
   createOperation: ProcessOperationPayload;
@@ -161,6 +176,27 @@ export type Mutation = {
   saveProcess: ProcessPayload;
   saveTemplate: TemplatePayload;
   saveIntegration: IntegrationPayload;
+  /**
+   * Deletes the project with its grants, resources, builds, instances and scheduled processes; its audit events stay
+   * (they name it by its global ID). The project owner only (and the organization admin, who holds every project role).
+   */
+  deleteProject: DeleteProjectPayload;
+  saveWorkflow: WorkflowPayload;
+  saveEnumeration: EnumerationPayload;
+  saveProjectMedia: ProjectMediaPayload;
+  saveAiAgent: AiAgentPayload;
+  saveReusableResource: ReusableResourcePayload;
+  saveProjectSetting: ProjectSettingPayload;
+  /** Creates or updates a scheduled process (inactive when created): runtime editors and workspace admins. */
+  saveScheduledProcess: ScheduledProcessPayload;
+  setScheduledProcessActive: ScheduledProcessPayload;
+  deleteScheduledProcess: DeleteScheduledProcessPayload;
+  /** Creates a library; the caller becomes its PROJECT_OWNER, and the everyone group gets `everyoneRole`. */
+  createLibrary: LibraryPayload;
+  /** Publishes the library's reusable resources as they are now, under a new version. */
+  publishLibraryVersion: LibraryVersionPayload;
+  saveGlobalFont: GlobalFontPayload;
+  saveOutOfOfficePolicy: OutOfOfficePolicyPayload;
 };
 
 
@@ -269,8 +305,38 @@ export type MutationSaveThemeArgs = {
 };
 
 
+export type MutationDeleteThemeArgs = {
+  input: DeleteThemeInput;
+};
+
+
 export type MutationSaveFontArgs = {
   input: SaveFontInput;
+};
+
+
+export type MutationAddGroupMembersArgs = {
+  input: AddGroupMembersInput;
+};
+
+
+export type MutationSaveWorkspaceMediaArgs = {
+  input: SaveWorkspaceMediaInput;
+};
+
+
+export type MutationSetDefaultThemeArgs = {
+  input: SetDefaultThemeInput;
+};
+
+
+export type MutationSaveThemeSectionArgs = {
+  input: SaveThemeSectionInput;
+};
+
+
+export type MutationUpdateWorkspaceArgs = {
+  input: UpdateWorkspaceInput;
 };
 
 
@@ -309,6 +375,11 @@ export type MutationSetConfigParameterArgs = {
 };
 
 
+export type MutationDeleteConfigParameterArgs = {
+  input: DeleteConfigParameterInput;
+};
+
+
 export type MutationStartProcessInstanceArgs = {
   input: StartProcessInstanceInput;
 };
@@ -336,6 +407,76 @@ export type MutationSaveTemplateArgs = {
 
 export type MutationSaveIntegrationArgs = {
   input: SaveIntegrationInput;
+};
+
+
+export type MutationDeleteProjectArgs = {
+  input: DeleteProjectInput;
+};
+
+
+export type MutationSaveWorkflowArgs = {
+  input: SaveWorkflowInput;
+};
+
+
+export type MutationSaveEnumerationArgs = {
+  input: SaveEnumerationInput;
+};
+
+
+export type MutationSaveProjectMediaArgs = {
+  input: SaveProjectMediaInput;
+};
+
+
+export type MutationSaveAiAgentArgs = {
+  input: SaveAiAgentInput;
+};
+
+
+export type MutationSaveReusableResourceArgs = {
+  input: SaveReusableResourceInput;
+};
+
+
+export type MutationSaveProjectSettingArgs = {
+  input: SaveProjectSettingInput;
+};
+
+
+export type MutationSaveScheduledProcessArgs = {
+  input: SaveScheduledProcessInput;
+};
+
+
+export type MutationSetScheduledProcessActiveArgs = {
+  input: SetScheduledProcessActiveInput;
+};
+
+
+export type MutationDeleteScheduledProcessArgs = {
+  input: DeleteScheduledProcessInput;
+};
+
+
+export type MutationCreateLibraryArgs = {
+  input: CreateLibraryInput;
+};
+
+
+export type MutationPublishLibraryVersionArgs = {
+  input: PublishLibraryVersionInput;
+};
+
+
+export type MutationSaveGlobalFontArgs = {
+  input: SaveGlobalFontInput;
+};
+
+
+export type MutationSaveOutOfOfficePolicyArgs = {
+  input: SaveOutOfOfficePolicyInput;
 };
 
 /** Who is calling: a user, or an organization's machine client. */
@@ -392,6 +533,10 @@ export type Organization = Node & {
   /** The workspaces the caller belongs to (all of them for owners). */
   workspaces: WorkspaceConnection;
   workspace?: Maybe<Workspace>;
+  fonts: Array<GlobalFont>;
+  outOfOfficePolicies?: Maybe<Array<OutOfOfficePolicy>>;
+  /** Owners only (FlowX's organization admin: "Monitor platform status"). */
+  platformStatus?: Maybe<PlatformStatus>;
   /** Every member and active machine client, with all their grants: the quarterly access review. Owners only. */
   accessReview?: Maybe<AccessReviewConnection>;
   /** What the caller may do to this Organization, from the rules of its mutations (the input's own checks aside). */
@@ -683,9 +828,27 @@ export type Workspace = Node & {
   groups: GroupConnection;
   themes: Array<Theme>;
   fonts: Array<Font>;
+  /** The theme new applications start from; null until a theme editor sets one. */
+  defaultTheme?: Maybe<Theme>;
+  /** The global media library of the workspace. */
+  media: Array<WorkspaceMedia>;
+  /** Workspace-level settings, a JSON object (updateWorkspace). */
+  settings: Scalars['JSON']['output'];
+  /** The five workspace roles, read-only: what each includes. */
+  roles: Array<WorkspaceRoleInfo>;
+  /**
+   * Members and groups of the workspace whose name or email (for groups: name or display name) contains `query`,
+   * case-insensitively: at most 20 of each, users first. The everyone group is among the groups.
+   */
+  searchPrincipals: Array<PrincipalMatch>;
   /** The projects the caller can see: all of them for admins, runtime and operations editors; granted ones for others. */
   projects: ProjectConnection;
   project?: Maybe<Project>;
+  /** Every process instance of the workspace's projects: operations and runtime editors (and admins) see them all. */
+  processInstances?: Maybe<ProcessInstanceConnection>;
+  /** The libraries the caller can see, by the same rule as projects. */
+  libraries: LibraryConnection;
+  library?: Maybe<Library>;
   /**
    * Every user with a role in the workspace or one of its projects (directly or through a group),
    * and the organization's owners, with all their grants here. Workspace admins only.
@@ -718,6 +881,12 @@ export type WorkspaceGroupsArgs = {
 
 
 /** A workspace: readable by its members (any workspace role, direct or through a group) and the organization's owners. */
+export type WorkspaceSearchPrincipalsArgs = {
+  query: Scalars['String']['input'];
+};
+
+
+/** A workspace: readable by its members (any workspace role, direct or through a group) and the organization's owners. */
 export type WorkspaceProjectsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
@@ -726,6 +895,26 @@ export type WorkspaceProjectsArgs = {
 
 /** A workspace: readable by its members (any workspace role, direct or through a group) and the organization's owners. */
 export type WorkspaceProjectArgs = {
+  slug: Scalars['String']['input'];
+};
+
+
+/** A workspace: readable by its members (any workspace role, direct or through a group) and the organization's owners. */
+export type WorkspaceProcessInstancesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A workspace: readable by its members (any workspace role, direct or through a group) and the organization's owners. */
+export type WorkspaceLibrariesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** A workspace: readable by its members (any workspace role, direct or through a group) and the organization's owners. */
+export type WorkspaceLibraryArgs = {
   slug: Scalars['String']['input'];
 };
 
@@ -953,6 +1142,34 @@ export type WorkspaceRole =
   | 'RUNTIME_EDITOR'
   | 'OPERATIONS_EDITOR';
 
+/** A user or a group: what a search of a workspace finds. */
+export type PrincipalMatch = User | Group;
+
+/** A workspace role and the roles it includes (WORKSPACE_ADMIN includes the other four). */
+export type WorkspaceRoleInfo = {
+  __typename?: 'WorkspaceRoleInfo';
+  role: WorkspaceRole;
+  includes: Array<WorkspaceRole>;
+};
+
+/** A media item of the workspace's global media library. */
+export type WorkspaceMedia = Node & {
+  __typename?: 'WorkspaceMedia';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** An https URL. */
+  source: Scalars['String']['output'];
+  contentType: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A named part of a theme (typography, palette, components...) with its own tokens; read with its theme. */
+export type ThemeSection = {
+  __typename?: 'ThemeSection';
+  name: Scalars['String']['output'];
+  tokens: Scalars['JSON']['output'];
+};
+
 export type WorkspaceMember = {
   __typename?: 'WorkspaceMember';
   /** Stable while the user has a workspace role of their own (a role change keeps it), for clients' caches; not a Node ID. */
@@ -992,6 +1209,8 @@ export type Theme = Node & {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   tokens: Scalars['JSON']['output'];
+  /** Its sections, by name (saveThemeSection). */
+  sections: Array<ThemeSection>;
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -1097,10 +1316,55 @@ export type SaveThemeInput = {
   tokens: Scalars['JSON']['input'];
 };
 
+export type DeleteThemeInput = {
+  workspaceId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
 export type SaveFontInput = {
   workspaceId: Scalars['ID']['input'];
   family: Scalars['String']['input'];
   source: Scalars['String']['input'];
+};
+
+export type AddGroupMembersInput = {
+  groupId: Scalars['ID']['input'];
+  /** Members of the group's workspace, none of them in the group yet: all are added, or none (at most 100). */
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+export type SaveWorkspaceMediaInput = {
+  workspaceId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  /** An https URL. */
+  source: Scalars['String']['input'];
+  contentType: Scalars['String']['input'];
+};
+
+export type SetDefaultThemeInput = {
+  workspaceId: Scalars['ID']['input'];
+  /** The name of one of the workspace's themes. */
+  themeName: Scalars['String']['input'];
+};
+
+export type SaveThemeSectionInput = {
+  workspaceId: Scalars['ID']['input'];
+  /** The name of one of the workspace's themes. */
+  themeName: Scalars['String']['input'];
+  section: Scalars['String']['input'];
+  tokens: Scalars['JSON']['input'];
+};
+
+export type UpdateWorkspaceInput = {
+  workspaceId: Scalars['ID']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Replaces the settings: a JSON object. */
+  settings?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type WorkspaceMediaPayload = {
+  __typename?: 'WorkspaceMediaPayload';
+  media: WorkspaceMedia;
 };
 
 export type WorkspacePayload = {
@@ -1152,6 +1416,20 @@ export type Project = Node & {
   processes?: Maybe<Array<Process>>;
   templates?: Maybe<Array<Template>>;
   integrations?: Maybe<Array<Integration>>;
+  workflows?: Maybe<Array<Workflow>>;
+  enumerations?: Maybe<Array<Enumeration>>;
+  media?: Maybe<Array<ProjectMedia>>;
+  aiAgents?: Maybe<Array<AiAgent>>;
+  reusableResources?: Maybe<Array<ReusableResource>>;
+  settings?: Maybe<Array<ProjectSetting>>;
+  /**
+   * The project's configuration as one JSON document: `{ project: { slug, name }, resources: { <kind>: [{ name, ...content }] } }`,
+   * every configuration resource (processes, templates, integrations, workflows, enumerations, media, AI agents,
+   * reusable resources, settings) by kind, in name order. Runtime data (builds, instances, parameters) is not part of it.
+   */
+  export?: Maybe<Scalars['JSON']['output']>;
+  /** Processes run on a schedule; read-only for everyone who sees the project's runtime, changed by runtime editors. */
+  scheduledProcesses?: Maybe<Array<ScheduledProcess>>;
   builds?: Maybe<Array<Build>>;
   /** The build the active policy runs. */
   activePolicy?: Maybe<Build>;
@@ -1206,6 +1484,75 @@ export type Integration = Node & {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+export type Workflow = Node & {
+  __typename?: 'Workflow';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  definition: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type Enumeration = Node & {
+  __typename?: 'Enumeration';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  values: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A media item of the project (images, documents): where it is and what it is. */
+export type ProjectMedia = Node & {
+  __typename?: 'ProjectMedia';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  source: Scalars['String']['output'];
+  contentType: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type AiAgent = Node & {
+  __typename?: 'AiAgent';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  config: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type ReusableResource = Node & {
+  __typename?: 'ReusableResource';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  body: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** One of the project's settings. */
+export type ProjectSetting = Node & {
+  __typename?: 'ProjectSetting';
+  id: Scalars['ID']['output'];
+  key: Scalars['String']['output'];
+  value: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A process run on a schedule, in the project's organization (the scheduler's jobs carry it). */
+export type ScheduledProcess = Node & {
+  __typename?: 'ScheduledProcess';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The name of one of the project's processes. */
+  processName: Scalars['String']['output'];
+  /** A cron expression of five fields. */
+  schedule: Scalars['String']['output'];
+  active: Scalars['Boolean']['output'];
+  project: Project;
+  /** The organization its runs belong to. */
+  organization: Organization;
+  updatedAt: Scalars['DateTime']['output'];
+  /** What the caller may do to this ScheduledProcess, from the rules of its mutations (the input's own checks aside). */
+  viewerCan: ScheduledProcessViewerCan;
+};
+
 export type ConfigParameter = Node & {
   __typename?: 'ConfigParameter';
   id: Scalars['ID']['output'];
@@ -1219,6 +1566,8 @@ export type Build = Node & {
   id: Scalars['ID']['output'];
   version: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** The library version the build was made from. */
+  libraryVersion?: Maybe<LibraryVersion>;
 };
 
 export type ProcessInstance = Node & {
@@ -1227,6 +1576,8 @@ export type ProcessInstance = Node & {
   processName: Scalars['String']['output'];
   variables: Scalars['JSON']['output'];
   startedBy?: Maybe<User>;
+  /** The organization the instance was started in, captured from its initiator (a user acting in it, or its machine client). */
+  organization: Organization;
   startedAt: Scalars['DateTime']['output'];
   operations: Array<ProcessOperation>;
   /** What the caller may do to this ProcessInstance, from the rules of its mutations (the input's own checks aside). */
@@ -1297,6 +1648,8 @@ export type TransferProjectOwnershipInput = {
 export type CreateBuildInput = {
   projectId: Scalars['ID']['input'];
   version: Scalars['String']['input'];
+  /** A published version of a library of the project's workspace that the build is made from. */
+  libraryVersionId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type SetActivePolicyInput = {
@@ -1346,6 +1699,125 @@ export type SaveIntegrationInput = {
   config: Scalars['JSON']['input'];
 };
 
+export type DeleteConfigParameterInput = {
+  projectId: Scalars['ID']['input'];
+  key: Scalars['String']['input'];
+};
+
+export type DeleteProjectInput = {
+  projectId: Scalars['ID']['input'];
+};
+
+export type SaveWorkflowInput = {
+  projectId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  definition: Scalars['JSON']['input'];
+};
+
+export type SaveEnumerationInput = {
+  projectId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  /** A JSON object (value -> label, or richer entries). */
+  values: Scalars['JSON']['input'];
+};
+
+export type SaveProjectMediaInput = {
+  projectId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  /** An https URL. */
+  source: Scalars['String']['input'];
+  contentType: Scalars['String']['input'];
+};
+
+export type SaveAiAgentInput = {
+  projectId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  config: Scalars['JSON']['input'];
+};
+
+export type SaveReusableResourceInput = {
+  projectId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  body: Scalars['JSON']['input'];
+};
+
+export type SaveProjectSettingInput = {
+  projectId: Scalars['ID']['input'];
+  key: Scalars['String']['input'];
+  value: Scalars['JSON']['input'];
+};
+
+export type SaveScheduledProcessInput = {
+  projectId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  /** The name of one of the project's processes. */
+  processName: Scalars['String']['input'];
+  /** A cron expression of five fields. */
+  schedule: Scalars['String']['input'];
+};
+
+export type SetScheduledProcessActiveInput = {
+  scheduledProcessId: Scalars['ID']['input'];
+  active: Scalars['Boolean']['input'];
+};
+
+export type DeleteScheduledProcessInput = {
+  scheduledProcessId: Scalars['ID']['input'];
+};
+
+export type DeleteConfigParameterPayload = {
+  __typename?: 'DeleteConfigParameterPayload';
+  deletedKey: Scalars['String']['output'];
+  project: Project;
+};
+
+export type DeleteProjectPayload = {
+  __typename?: 'DeleteProjectPayload';
+  deletedProjectId: Scalars['ID']['output'];
+  workspace: Workspace;
+};
+
+export type WorkflowPayload = {
+  __typename?: 'WorkflowPayload';
+  workflow: Workflow;
+};
+
+export type EnumerationPayload = {
+  __typename?: 'EnumerationPayload';
+  enumeration: Enumeration;
+};
+
+export type ProjectMediaPayload = {
+  __typename?: 'ProjectMediaPayload';
+  media: ProjectMedia;
+};
+
+export type AiAgentPayload = {
+  __typename?: 'AiAgentPayload';
+  aiAgent: AiAgent;
+};
+
+export type ReusableResourcePayload = {
+  __typename?: 'ReusableResourcePayload';
+  reusableResource: ReusableResource;
+};
+
+export type ProjectSettingPayload = {
+  __typename?: 'ProjectSettingPayload';
+  setting: ProjectSetting;
+};
+
+export type ScheduledProcessPayload = {
+  __typename?: 'ScheduledProcessPayload';
+  scheduledProcess: ScheduledProcess;
+};
+
+export type DeleteScheduledProcessPayload = {
+  __typename?: 'DeleteScheduledProcessPayload';
+  deletedScheduledProcessId: Scalars['ID']['output'];
+  project: Project;
+};
+
 export type ProjectPayload = {
   __typename?: 'ProjectPayload';
   project: Project;
@@ -1384,6 +1856,146 @@ export type TemplatePayload = {
 export type IntegrationPayload = {
   __typename?: 'IntegrationPayload';
   integration: Integration;
+};
+
+/**
+ * A library. Seen and changed exactly as a project is: the mutations named after
+ * projects that take a `projectId` (grants, ownership transfer, deletion,
+ * reusable resources) take a library's ID too.
+ */
+export type Library = Node & {
+  __typename?: 'Library';
+  id: Scalars['ID']['output'];
+  slug: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  workspace: Workspace;
+  owner: User;
+  viewerRole?: Maybe<ProjectRole>;
+  createdAt: Scalars['DateTime']['output'];
+  grants?: Maybe<Array<ProjectGrant>>;
+  reusableResources?: Maybe<Array<ReusableResource>>;
+  /** Published versions, oldest first. */
+  versions: Array<LibraryVersion>;
+  /** What the caller may do to this Library, from the rules of its mutations (the input's own checks aside). */
+  viewerCan: LibraryViewerCan;
+};
+
+/** A published version of a library: its reusable resources as they were then. */
+export type LibraryVersion = Node & {
+  __typename?: 'LibraryVersion';
+  id: Scalars['ID']['output'];
+  version: Scalars['String']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** `{ reusableResources: [{ name, body }] }` at publication. */
+  resources?: Maybe<Scalars['JSON']['output']>;
+  library: Library;
+  publishedBy?: Maybe<User>;
+  createdAt: Scalars['DateTime']['output'];
+};
+
+export type LibraryConnection = {
+  __typename?: 'LibraryConnection';
+  edges: Array<LibraryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type LibraryEdge = {
+  __typename?: 'LibraryEdge';
+  cursor: Scalars['String']['output'];
+  node: Library;
+};
+
+export type CreateLibraryInput = {
+  workspaceId: Scalars['ID']['input'];
+  slug: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  /** Role given to the workspace's everyone group: PROJECT_VIEWER unless set (pre-selected, as for projects); null grants nothing. */
+  everyoneRole?: InputMaybe<ProjectRole>;
+};
+
+export type PublishLibraryVersionInput = {
+  libraryId: Scalars['ID']['input'];
+  version: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type LibraryPayload = {
+  __typename?: 'LibraryPayload';
+  library: Library;
+};
+
+export type LibraryVersionPayload = {
+  __typename?: 'LibraryVersionPayload';
+  libraryVersion: LibraryVersion;
+};
+
+/** A font every workspace of the organization may use. */
+export type GlobalFont = {
+  __typename?: 'GlobalFont';
+  family: Scalars['String']['output'];
+  source: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** An out-of-office policy: how work assigned to an absent user is handed on. */
+export type OutOfOfficePolicy = {
+  __typename?: 'OutOfOfficePolicy';
+  name: Scalars['String']['output'];
+  rules: Scalars['JSON']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** Orgraph's own health, as the organization's owners see it. */
+export type PlatformStatus = {
+  __typename?: 'PlatformStatus';
+  /** Whether the database answered, and how long it took. */
+  database: DatabaseStatus;
+  /** Whether this instance's change feed (cache invalidation across instances) is alive. */
+  changeFeed: ChangeFeedStatus;
+  migrations: MigrationStatus;
+};
+
+export type DatabaseStatus = {
+  __typename?: 'DatabaseStatus';
+  ok: Scalars['Boolean']['output'];
+  latencyMs: Scalars['Float']['output'];
+};
+
+export type ChangeFeedStatus = {
+  __typename?: 'ChangeFeedStatus';
+  alive: Scalars['Boolean']['output'];
+};
+
+export type MigrationStatus = {
+  __typename?: 'MigrationStatus';
+  /** Migrations recorded as applied in the database. */
+  applied: Scalars['Int']['output'];
+  /** Migrations this server ships. */
+  known: Scalars['Int']['output'];
+  /** True when every shipped migration is applied. */
+  upToDate: Scalars['Boolean']['output'];
+};
+
+export type SaveGlobalFontInput = {
+  organizationId: Scalars['ID']['input'];
+  family: Scalars['String']['input'];
+  source: Scalars['String']['input'];
+};
+
+export type SaveOutOfOfficePolicyInput = {
+  organizationId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  rules: Scalars['JSON']['input'];
+};
+
+export type GlobalFontPayload = {
+  __typename?: 'GlobalFontPayload';
+  font: GlobalFont;
+};
+
+export type OutOfOfficePolicyPayload = {
+  __typename?: 'OutOfOfficePolicyPayload';
+  policy: OutOfOfficePolicy;
 };
 
 /** The answer to one rule for one principal on one object. */
@@ -1482,6 +2094,10 @@ export type OrganizationViewerCan = {
   publishPackage: Scalars['Boolean']['output'];
   /** Whether `Mutation.createWorkspace` (OWNER, users only) would pass its access check on this Organization. */
   createWorkspace: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveGlobalFont` (OWNER, users only) would pass its access check on this Organization. */
+  saveGlobalFont: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveOutOfOfficePolicy` (OWNER, users only) would pass its access check on this Organization. */
+  saveOutOfOfficePolicy: Scalars['Boolean']['output'];
 };
 
 /** What the caller may do to this Environment: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
@@ -1508,10 +2124,22 @@ export type WorkspaceViewerCan = {
   createGroup: Scalars['Boolean']['output'];
   /** Whether `Mutation.saveTheme` (THEME_EDITOR) would pass its access check on this Workspace. */
   saveTheme: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteTheme` (THEME_EDITOR) would pass its access check on this Workspace. */
+  deleteTheme: Scalars['Boolean']['output'];
   /** Whether `Mutation.saveFont` (THEME_EDITOR) would pass its access check on this Workspace. */
   saveFont: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveWorkspaceMedia` (THEME_EDITOR) would pass its access check on this Workspace. */
+  saveWorkspaceMedia: Scalars['Boolean']['output'];
+  /** Whether `Mutation.setDefaultTheme` (THEME_EDITOR) would pass its access check on this Workspace. */
+  setDefaultTheme: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveThemeSection` (THEME_EDITOR) would pass its access check on this Workspace. */
+  saveThemeSection: Scalars['Boolean']['output'];
+  /** Whether `Mutation.updateWorkspace` (WORKSPACE_ADMIN) would pass its access check on this Workspace. */
+  updateWorkspace: Scalars['Boolean']['output'];
   /** Whether `Mutation.createProject` (WORKSPACE_USER, users only) would pass its access check on this Workspace. */
   createProject: Scalars['Boolean']['output'];
+  /** Whether `Mutation.createLibrary` (WORKSPACE_USER, users only) would pass its access check on this Workspace. */
+  createLibrary: Scalars['Boolean']['output'];
 };
 
 /** What the caller may do to this Group: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
@@ -1523,6 +2151,8 @@ export type GroupViewerCan = {
   removeGroupMember: Scalars['Boolean']['output'];
   /** Whether `Mutation.deleteGroup` (WORKSPACE_ADMIN) would pass its access check on this Group. */
   deleteGroup: Scalars['Boolean']['output'];
+  /** Whether `Mutation.addGroupMembers` (WORKSPACE_ADMIN) would pass its access check on this Group. */
+  addGroupMembers: Scalars['Boolean']['output'];
 };
 
 /** What the caller may do to this Project: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
@@ -1540,6 +2170,8 @@ export type ProjectViewerCan = {
   setActivePolicy: Scalars['Boolean']['output'];
   /** Whether `Mutation.setConfigParameter` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Project. */
   setConfigParameter: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteConfigParameter` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Project. */
+  deleteConfigParameter: Scalars['Boolean']['output'];
   /** Whether `Mutation.startProcessInstance` (PROJECT_VIEWER or RUNTIME_EDITOR) would pass its access check on this Project. */
   startProcessInstance: Scalars['Boolean']['output'];
   /** Whether `Mutation.saveProcess` (PROJECT_EDITOR) would pass its access check on this Project. */
@@ -1548,6 +2180,22 @@ export type ProjectViewerCan = {
   saveTemplate: Scalars['Boolean']['output'];
   /** Whether `Mutation.saveIntegration` (PROJECT_EDITOR) would pass its access check on this Project. */
   saveIntegration: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteProject` (PROJECT_OWNER, users only) would pass its access check on this Project. */
+  deleteProject: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveWorkflow` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveWorkflow: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveEnumeration` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveEnumeration: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveProjectMedia` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveProjectMedia: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveAiAgent` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveAiAgent: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveReusableResource` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveReusableResource: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveProjectSetting` (PROJECT_EDITOR) would pass its access check on this Project. */
+  saveProjectSetting: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveScheduledProcess` (RUNTIME_EDITOR) would pass its access check on this Project. */
+  saveScheduledProcess: Scalars['Boolean']['output'];
 };
 
 /** What the caller may do to this ProcessInstance: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
@@ -1557,6 +2205,22 @@ export type ProcessInstanceViewerCan = {
   createOperation: Scalars['Boolean']['output'];
   /** Whether `Mutation.setProcessVariable` (OPERATIONS_EDITOR or RUNTIME_EDITOR) would pass its access check on this ProcessInstance. */
   setProcessVariable: Scalars['Boolean']['output'];
+};
+
+/** What the caller may do to this ScheduledProcess: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
+export type ScheduledProcessViewerCan = {
+  __typename?: 'ScheduledProcessViewerCan';
+  /** Whether `Mutation.setScheduledProcessActive` (RUNTIME_EDITOR) would pass its access check on this ScheduledProcess. */
+  setScheduledProcessActive: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteScheduledProcess` (RUNTIME_EDITOR) would pass its access check on this ScheduledProcess. */
+  deleteScheduledProcess: Scalars['Boolean']['output'];
+};
+
+/** What the caller may do to this Library: one flag per mutation scoped to it, true where the caller's roles meet that mutation's rule here. */
+export type LibraryViewerCan = {
+  __typename?: 'LibraryViewerCan';
+  /** Whether `Mutation.publishLibraryVersion` (PROJECT_EDITOR) would pass its access check on this Library. */
+  publishLibraryVersion: Scalars['Boolean']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1629,6 +2293,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  Actor:
+    | ( UserMapper )
+    | ( MachineClientMapper )
+  ;
+  PrincipalMatch:
+    | ( UserMapper )
+    | ( GroupMapper )
+  ;
+}>;
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
@@ -1639,6 +2314,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( WorkspaceMapper )
     | ( EnvironmentMapper )
     | ( PackageMapper )
+    | ( WorkspaceMediaMapper )
     | ( GroupMapper )
     | ( ThemeMapper )
     | ( FontMapper )
@@ -1646,9 +2322,18 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( ProcessMapper )
     | ( TemplateMapper )
     | ( IntegrationMapper )
+    | ( WorkflowMapper )
+    | ( EnumerationMapper )
+    | ( ProjectMediaMapper )
+    | ( AiAgentMapper )
+    | ( ReusableResourceMapper )
+    | ( ProjectSettingMapper )
+    | ( ScheduledProcessMapper )
     | ( ConfigParameterMapper )
     | ( BuildMapper )
     | ( ProcessInstanceMapper )
+    | ( LibraryMapper )
+    | ( LibraryVersionMapper )
   ;
 }>;
 
@@ -1720,6 +2405,10 @@ export type ResolversTypes = ResolversObject<{
   DeleteEnvironmentPayload: ResolverTypeWrapper<DeleteEnvironmentPayloadMapper>;
   PublishPackagePayload: ResolverTypeWrapper<Omit<PublishPackagePayload, 'package' | 'version'> & { package: ResolversTypes['Package'], version: ResolversTypes['PackageVersion'] }>;
   WorkspaceRole: WorkspaceRole;
+  PrincipalMatch: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PrincipalMatch']>;
+  WorkspaceRoleInfo: ResolverTypeWrapper<WorkspaceRoleInfo>;
+  WorkspaceMedia: ResolverTypeWrapper<WorkspaceMediaMapper>;
+  ThemeSection: ResolverTypeWrapper<ThemeSection>;
   WorkspaceMember: ResolverTypeWrapper<WorkspaceMemberMapper>;
   Group: ResolverTypeWrapper<GroupMapper>;
   Theme: ResolverTypeWrapper<ThemeMapper>;
@@ -1740,7 +2429,14 @@ export type ResolversTypes = ResolversObject<{
   RemoveGroupMemberInput: RemoveGroupMemberInput;
   DeleteGroupInput: DeleteGroupInput;
   SaveThemeInput: SaveThemeInput;
+  DeleteThemeInput: DeleteThemeInput;
   SaveFontInput: SaveFontInput;
+  AddGroupMembersInput: AddGroupMembersInput;
+  SaveWorkspaceMediaInput: SaveWorkspaceMediaInput;
+  SetDefaultThemeInput: SetDefaultThemeInput;
+  SaveThemeSectionInput: SaveThemeSectionInput;
+  UpdateWorkspaceInput: UpdateWorkspaceInput;
+  WorkspaceMediaPayload: ResolverTypeWrapper<Omit<WorkspaceMediaPayload, 'media'> & { media: ResolversTypes['WorkspaceMedia'] }>;
   WorkspacePayload: ResolverTypeWrapper<Omit<WorkspacePayload, 'workspace'> & { workspace: ResolversTypes['Workspace'] }>;
   GroupPayload: ResolverTypeWrapper<Omit<GroupPayload, 'group'> & { group: ResolversTypes['Group'] }>;
   ThemePayload: ResolverTypeWrapper<Omit<ThemePayload, 'theme'> & { theme: ResolversTypes['Theme'] }>;
@@ -1752,6 +2448,13 @@ export type ResolversTypes = ResolversObject<{
   Process: ResolverTypeWrapper<ProcessMapper>;
   Template: ResolverTypeWrapper<TemplateMapper>;
   Integration: ResolverTypeWrapper<IntegrationMapper>;
+  Workflow: ResolverTypeWrapper<WorkflowMapper>;
+  Enumeration: ResolverTypeWrapper<EnumerationMapper>;
+  ProjectMedia: ResolverTypeWrapper<ProjectMediaMapper>;
+  AiAgent: ResolverTypeWrapper<AiAgentMapper>;
+  ReusableResource: ResolverTypeWrapper<ReusableResourceMapper>;
+  ProjectSetting: ResolverTypeWrapper<ProjectSettingMapper>;
+  ScheduledProcess: ResolverTypeWrapper<ScheduledProcessMapper>;
   ConfigParameter: ResolverTypeWrapper<ConfigParameterMapper>;
   Build: ResolverTypeWrapper<BuildMapper>;
   ProcessInstance: ResolverTypeWrapper<ProcessInstanceMapper>;
@@ -1773,6 +2476,27 @@ export type ResolversTypes = ResolversObject<{
   SaveProcessInput: SaveProcessInput;
   SaveTemplateInput: SaveTemplateInput;
   SaveIntegrationInput: SaveIntegrationInput;
+  DeleteConfigParameterInput: DeleteConfigParameterInput;
+  DeleteProjectInput: DeleteProjectInput;
+  SaveWorkflowInput: SaveWorkflowInput;
+  SaveEnumerationInput: SaveEnumerationInput;
+  SaveProjectMediaInput: SaveProjectMediaInput;
+  SaveAiAgentInput: SaveAiAgentInput;
+  SaveReusableResourceInput: SaveReusableResourceInput;
+  SaveProjectSettingInput: SaveProjectSettingInput;
+  SaveScheduledProcessInput: SaveScheduledProcessInput;
+  SetScheduledProcessActiveInput: SetScheduledProcessActiveInput;
+  DeleteScheduledProcessInput: DeleteScheduledProcessInput;
+  DeleteConfigParameterPayload: ResolverTypeWrapper<Omit<DeleteConfigParameterPayload, 'project'> & { project: ResolversTypes['Project'] }>;
+  DeleteProjectPayload: ResolverTypeWrapper<Omit<DeleteProjectPayload, 'workspace'> & { workspace: ResolversTypes['Workspace'] }>;
+  WorkflowPayload: ResolverTypeWrapper<Omit<WorkflowPayload, 'workflow'> & { workflow: ResolversTypes['Workflow'] }>;
+  EnumerationPayload: ResolverTypeWrapper<Omit<EnumerationPayload, 'enumeration'> & { enumeration: ResolversTypes['Enumeration'] }>;
+  ProjectMediaPayload: ResolverTypeWrapper<Omit<ProjectMediaPayload, 'media'> & { media: ResolversTypes['ProjectMedia'] }>;
+  AiAgentPayload: ResolverTypeWrapper<Omit<AiAgentPayload, 'aiAgent'> & { aiAgent: ResolversTypes['AiAgent'] }>;
+  ReusableResourcePayload: ResolverTypeWrapper<Omit<ReusableResourcePayload, 'reusableResource'> & { reusableResource: ResolversTypes['ReusableResource'] }>;
+  ProjectSettingPayload: ResolverTypeWrapper<Omit<ProjectSettingPayload, 'setting'> & { setting: ResolversTypes['ProjectSetting'] }>;
+  ScheduledProcessPayload: ResolverTypeWrapper<Omit<ScheduledProcessPayload, 'scheduledProcess'> & { scheduledProcess: ResolversTypes['ScheduledProcess'] }>;
+  DeleteScheduledProcessPayload: ResolverTypeWrapper<Omit<DeleteScheduledProcessPayload, 'project'> & { project: ResolversTypes['Project'] }>;
   ProjectPayload: ResolverTypeWrapper<Omit<ProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
   BuildPayload: ResolverTypeWrapper<Omit<BuildPayload, 'build'> & { build: ResolversTypes['Build'] }>;
   ConfigParameterPayload: ResolverTypeWrapper<Omit<ConfigParameterPayload, 'configParameter'> & { configParameter: ResolversTypes['ConfigParameter'] }>;
@@ -1781,6 +2505,25 @@ export type ResolversTypes = ResolversObject<{
   ProcessPayload: ResolverTypeWrapper<Omit<ProcessPayload, 'process'> & { process: ResolversTypes['Process'] }>;
   TemplatePayload: ResolverTypeWrapper<Omit<TemplatePayload, 'template'> & { template: ResolversTypes['Template'] }>;
   IntegrationPayload: ResolverTypeWrapper<Omit<IntegrationPayload, 'integration'> & { integration: ResolversTypes['Integration'] }>;
+  Library: ResolverTypeWrapper<LibraryMapper>;
+  LibraryVersion: ResolverTypeWrapper<LibraryVersionMapper>;
+  LibraryConnection: ResolverTypeWrapper<Omit<LibraryConnection, 'edges'> & { edges: Array<ResolversTypes['LibraryEdge']> }>;
+  LibraryEdge: ResolverTypeWrapper<Omit<LibraryEdge, 'node'> & { node: ResolversTypes['Library'] }>;
+  CreateLibraryInput: CreateLibraryInput;
+  PublishLibraryVersionInput: PublishLibraryVersionInput;
+  LibraryPayload: ResolverTypeWrapper<Omit<LibraryPayload, 'library'> & { library: ResolversTypes['Library'] }>;
+  LibraryVersionPayload: ResolverTypeWrapper<Omit<LibraryVersionPayload, 'libraryVersion'> & { libraryVersion: ResolversTypes['LibraryVersion'] }>;
+  GlobalFont: ResolverTypeWrapper<GlobalFontMapper>;
+  OutOfOfficePolicy: ResolverTypeWrapper<OutOfOfficePolicyMapper>;
+  PlatformStatus: ResolverTypeWrapper<PlatformStatus>;
+  DatabaseStatus: ResolverTypeWrapper<DatabaseStatus>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ChangeFeedStatus: ResolverTypeWrapper<ChangeFeedStatus>;
+  MigrationStatus: ResolverTypeWrapper<MigrationStatus>;
+  SaveGlobalFontInput: SaveGlobalFontInput;
+  SaveOutOfOfficePolicyInput: SaveOutOfOfficePolicyInput;
+  GlobalFontPayload: ResolverTypeWrapper<Omit<GlobalFontPayload, 'font'> & { font: ResolversTypes['GlobalFont'] }>;
+  OutOfOfficePolicyPayload: ResolverTypeWrapper<Omit<OutOfOfficePolicyPayload, 'policy'> & { policy: ResolversTypes['OutOfOfficePolicy'] }>;
   AccessDecision: AccessDecision;
   GrantVia: GrantVia;
   AccessScope: ResolverTypeWrapper<AccessScope>;
@@ -1795,6 +2538,8 @@ export type ResolversTypes = ResolversObject<{
   GroupViewerCan: ResolverTypeWrapper<GroupViewerCan>;
   ProjectViewerCan: ResolverTypeWrapper<ProjectViewerCan>;
   ProcessInstanceViewerCan: ResolverTypeWrapper<ProcessInstanceViewerCan>;
+  ScheduledProcessViewerCan: ResolverTypeWrapper<ScheduledProcessViewerCan>;
+  LibraryViewerCan: ResolverTypeWrapper<LibraryViewerCan>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
@@ -1859,6 +2604,10 @@ export type ResolversParentTypes = ResolversObject<{
   PushEnvironmentGenerationPayload: Omit<PushEnvironmentGenerationPayload, 'generation' | 'environment'> & { generation: ResolversParentTypes['EnvironmentGeneration'], environment: ResolversParentTypes['Environment'] };
   DeleteEnvironmentPayload: DeleteEnvironmentPayloadMapper;
   PublishPackagePayload: Omit<PublishPackagePayload, 'package' | 'version'> & { package: ResolversParentTypes['Package'], version: ResolversParentTypes['PackageVersion'] };
+  PrincipalMatch: ResolversUnionTypes<ResolversParentTypes>['PrincipalMatch'];
+  WorkspaceRoleInfo: WorkspaceRoleInfo;
+  WorkspaceMedia: WorkspaceMediaMapper;
+  ThemeSection: ThemeSection;
   WorkspaceMember: WorkspaceMemberMapper;
   Group: GroupMapper;
   Theme: ThemeMapper;
@@ -1879,7 +2628,14 @@ export type ResolversParentTypes = ResolversObject<{
   RemoveGroupMemberInput: RemoveGroupMemberInput;
   DeleteGroupInput: DeleteGroupInput;
   SaveThemeInput: SaveThemeInput;
+  DeleteThemeInput: DeleteThemeInput;
   SaveFontInput: SaveFontInput;
+  AddGroupMembersInput: AddGroupMembersInput;
+  SaveWorkspaceMediaInput: SaveWorkspaceMediaInput;
+  SetDefaultThemeInput: SetDefaultThemeInput;
+  SaveThemeSectionInput: SaveThemeSectionInput;
+  UpdateWorkspaceInput: UpdateWorkspaceInput;
+  WorkspaceMediaPayload: Omit<WorkspaceMediaPayload, 'media'> & { media: ResolversParentTypes['WorkspaceMedia'] };
   WorkspacePayload: Omit<WorkspacePayload, 'workspace'> & { workspace: ResolversParentTypes['Workspace'] };
   GroupPayload: Omit<GroupPayload, 'group'> & { group: ResolversParentTypes['Group'] };
   ThemePayload: Omit<ThemePayload, 'theme'> & { theme: ResolversParentTypes['Theme'] };
@@ -1889,6 +2645,13 @@ export type ResolversParentTypes = ResolversObject<{
   Process: ProcessMapper;
   Template: TemplateMapper;
   Integration: IntegrationMapper;
+  Workflow: WorkflowMapper;
+  Enumeration: EnumerationMapper;
+  ProjectMedia: ProjectMediaMapper;
+  AiAgent: AiAgentMapper;
+  ReusableResource: ReusableResourceMapper;
+  ProjectSetting: ProjectSettingMapper;
+  ScheduledProcess: ScheduledProcessMapper;
   ConfigParameter: ConfigParameterMapper;
   Build: BuildMapper;
   ProcessInstance: ProcessInstanceMapper;
@@ -1910,6 +2673,27 @@ export type ResolversParentTypes = ResolversObject<{
   SaveProcessInput: SaveProcessInput;
   SaveTemplateInput: SaveTemplateInput;
   SaveIntegrationInput: SaveIntegrationInput;
+  DeleteConfigParameterInput: DeleteConfigParameterInput;
+  DeleteProjectInput: DeleteProjectInput;
+  SaveWorkflowInput: SaveWorkflowInput;
+  SaveEnumerationInput: SaveEnumerationInput;
+  SaveProjectMediaInput: SaveProjectMediaInput;
+  SaveAiAgentInput: SaveAiAgentInput;
+  SaveReusableResourceInput: SaveReusableResourceInput;
+  SaveProjectSettingInput: SaveProjectSettingInput;
+  SaveScheduledProcessInput: SaveScheduledProcessInput;
+  SetScheduledProcessActiveInput: SetScheduledProcessActiveInput;
+  DeleteScheduledProcessInput: DeleteScheduledProcessInput;
+  DeleteConfigParameterPayload: Omit<DeleteConfigParameterPayload, 'project'> & { project: ResolversParentTypes['Project'] };
+  DeleteProjectPayload: Omit<DeleteProjectPayload, 'workspace'> & { workspace: ResolversParentTypes['Workspace'] };
+  WorkflowPayload: Omit<WorkflowPayload, 'workflow'> & { workflow: ResolversParentTypes['Workflow'] };
+  EnumerationPayload: Omit<EnumerationPayload, 'enumeration'> & { enumeration: ResolversParentTypes['Enumeration'] };
+  ProjectMediaPayload: Omit<ProjectMediaPayload, 'media'> & { media: ResolversParentTypes['ProjectMedia'] };
+  AiAgentPayload: Omit<AiAgentPayload, 'aiAgent'> & { aiAgent: ResolversParentTypes['AiAgent'] };
+  ReusableResourcePayload: Omit<ReusableResourcePayload, 'reusableResource'> & { reusableResource: ResolversParentTypes['ReusableResource'] };
+  ProjectSettingPayload: Omit<ProjectSettingPayload, 'setting'> & { setting: ResolversParentTypes['ProjectSetting'] };
+  ScheduledProcessPayload: Omit<ScheduledProcessPayload, 'scheduledProcess'> & { scheduledProcess: ResolversParentTypes['ScheduledProcess'] };
+  DeleteScheduledProcessPayload: Omit<DeleteScheduledProcessPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   ProjectPayload: Omit<ProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   BuildPayload: Omit<BuildPayload, 'build'> & { build: ResolversParentTypes['Build'] };
   ConfigParameterPayload: Omit<ConfigParameterPayload, 'configParameter'> & { configParameter: ResolversParentTypes['ConfigParameter'] };
@@ -1918,6 +2702,25 @@ export type ResolversParentTypes = ResolversObject<{
   ProcessPayload: Omit<ProcessPayload, 'process'> & { process: ResolversParentTypes['Process'] };
   TemplatePayload: Omit<TemplatePayload, 'template'> & { template: ResolversParentTypes['Template'] };
   IntegrationPayload: Omit<IntegrationPayload, 'integration'> & { integration: ResolversParentTypes['Integration'] };
+  Library: LibraryMapper;
+  LibraryVersion: LibraryVersionMapper;
+  LibraryConnection: Omit<LibraryConnection, 'edges'> & { edges: Array<ResolversParentTypes['LibraryEdge']> };
+  LibraryEdge: Omit<LibraryEdge, 'node'> & { node: ResolversParentTypes['Library'] };
+  CreateLibraryInput: CreateLibraryInput;
+  PublishLibraryVersionInput: PublishLibraryVersionInput;
+  LibraryPayload: Omit<LibraryPayload, 'library'> & { library: ResolversParentTypes['Library'] };
+  LibraryVersionPayload: Omit<LibraryVersionPayload, 'libraryVersion'> & { libraryVersion: ResolversParentTypes['LibraryVersion'] };
+  GlobalFont: GlobalFontMapper;
+  OutOfOfficePolicy: OutOfOfficePolicyMapper;
+  PlatformStatus: PlatformStatus;
+  DatabaseStatus: DatabaseStatus;
+  Float: Scalars['Float']['output'];
+  ChangeFeedStatus: ChangeFeedStatus;
+  MigrationStatus: MigrationStatus;
+  SaveGlobalFontInput: SaveGlobalFontInput;
+  SaveOutOfOfficePolicyInput: SaveOutOfOfficePolicyInput;
+  GlobalFontPayload: Omit<GlobalFontPayload, 'font'> & { font: ResolversParentTypes['GlobalFont'] };
+  OutOfOfficePolicyPayload: Omit<OutOfOfficePolicyPayload, 'policy'> & { policy: ResolversParentTypes['OutOfOfficePolicy'] };
   AccessScope: AccessScope;
   AccessGrant: AccessGrantMapper;
   AccessExplanation: AccessExplanationMapper;
@@ -1930,6 +2733,8 @@ export type ResolversParentTypes = ResolversObject<{
   GroupViewerCan: GroupViewerCan;
   ProjectViewerCan: ProjectViewerCan;
   ProcessInstanceViewerCan: ProcessInstanceViewerCan;
+  ScheduledProcessViewerCan: ScheduledProcessViewerCan;
+  LibraryViewerCan: LibraryViewerCan;
   String: Scalars['String']['output'];
 }>;
 
@@ -1978,7 +2783,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'User' | 'Organization' | 'MachineClient' | 'Workspace' | 'Environment' | 'Package' | 'Group' | 'Theme' | 'Font' | 'Project' | 'Process' | 'Template' | 'Integration' | 'ConfigParameter' | 'Build' | 'ProcessInstance', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'User' | 'Organization' | 'MachineClient' | 'Workspace' | 'Environment' | 'Package' | 'WorkspaceMedia' | 'Group' | 'Theme' | 'Font' | 'Project' | 'Process' | 'Template' | 'Integration' | 'Workflow' | 'Enumeration' | 'ProjectMedia' | 'AiAgent' | 'ReusableResource' | 'ProjectSetting' | 'ScheduledProcess' | 'ConfigParameter' | 'Build' | 'ProcessInstance' | 'Library' | 'LibraryVersion', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -2018,7 +2823,13 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   removeGroupMember?: Resolver<ResolversTypes['GroupPayload'], ParentType, ContextType, RequireFields<MutationRemoveGroupMemberArgs, 'input'>>;
   deleteGroup?: Resolver<ResolversTypes['WorkspacePayload'], ParentType, ContextType, RequireFields<MutationDeleteGroupArgs, 'input'>>;
   saveTheme?: Resolver<ResolversTypes['ThemePayload'], ParentType, ContextType, RequireFields<MutationSaveThemeArgs, 'input'>>;
+  deleteTheme?: Resolver<ResolversTypes['WorkspacePayload'], ParentType, ContextType, RequireFields<MutationDeleteThemeArgs, 'input'>>;
   saveFont?: Resolver<ResolversTypes['FontPayload'], ParentType, ContextType, RequireFields<MutationSaveFontArgs, 'input'>>;
+  addGroupMembers?: Resolver<ResolversTypes['GroupPayload'], ParentType, ContextType, RequireFields<MutationAddGroupMembersArgs, 'input'>>;
+  saveWorkspaceMedia?: Resolver<ResolversTypes['WorkspaceMediaPayload'], ParentType, ContextType, RequireFields<MutationSaveWorkspaceMediaArgs, 'input'>>;
+  setDefaultTheme?: Resolver<ResolversTypes['WorkspacePayload'], ParentType, ContextType, RequireFields<MutationSetDefaultThemeArgs, 'input'>>;
+  saveThemeSection?: Resolver<ResolversTypes['ThemePayload'], ParentType, ContextType, RequireFields<MutationSaveThemeSectionArgs, 'input'>>;
+  updateWorkspace?: Resolver<ResolversTypes['WorkspacePayload'], ParentType, ContextType, RequireFields<MutationUpdateWorkspaceArgs, 'input'>>;
   createProject?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationCreateProjectArgs, 'input'>>;
   grantProjectAccess?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationGrantProjectAccessArgs, 'input'>>;
   revokeProjectAccess?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationRevokeProjectAccessArgs, 'input'>>;
@@ -2026,12 +2837,27 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   createBuild?: Resolver<ResolversTypes['BuildPayload'], ParentType, ContextType, RequireFields<MutationCreateBuildArgs, 'input'>>;
   setActivePolicy?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<MutationSetActivePolicyArgs, 'input'>>;
   setConfigParameter?: Resolver<ResolversTypes['ConfigParameterPayload'], ParentType, ContextType, RequireFields<MutationSetConfigParameterArgs, 'input'>>;
+  deleteConfigParameter?: Resolver<ResolversTypes['DeleteConfigParameterPayload'], ParentType, ContextType, RequireFields<MutationDeleteConfigParameterArgs, 'input'>>;
   startProcessInstance?: Resolver<ResolversTypes['ProcessInstancePayload'], ParentType, ContextType, RequireFields<MutationStartProcessInstanceArgs, 'input'>>;
   createOperation?: Resolver<ResolversTypes['ProcessOperationPayload'], ParentType, ContextType, RequireFields<MutationCreateOperationArgs, 'input'>>;
   setProcessVariable?: Resolver<ResolversTypes['ProcessInstancePayload'], ParentType, ContextType, RequireFields<MutationSetProcessVariableArgs, 'input'>>;
   saveProcess?: Resolver<ResolversTypes['ProcessPayload'], ParentType, ContextType, RequireFields<MutationSaveProcessArgs, 'input'>>;
   saveTemplate?: Resolver<ResolversTypes['TemplatePayload'], ParentType, ContextType, RequireFields<MutationSaveTemplateArgs, 'input'>>;
   saveIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationSaveIntegrationArgs, 'input'>>;
+  deleteProject?: Resolver<ResolversTypes['DeleteProjectPayload'], ParentType, ContextType, RequireFields<MutationDeleteProjectArgs, 'input'>>;
+  saveWorkflow?: Resolver<ResolversTypes['WorkflowPayload'], ParentType, ContextType, RequireFields<MutationSaveWorkflowArgs, 'input'>>;
+  saveEnumeration?: Resolver<ResolversTypes['EnumerationPayload'], ParentType, ContextType, RequireFields<MutationSaveEnumerationArgs, 'input'>>;
+  saveProjectMedia?: Resolver<ResolversTypes['ProjectMediaPayload'], ParentType, ContextType, RequireFields<MutationSaveProjectMediaArgs, 'input'>>;
+  saveAiAgent?: Resolver<ResolversTypes['AiAgentPayload'], ParentType, ContextType, RequireFields<MutationSaveAiAgentArgs, 'input'>>;
+  saveReusableResource?: Resolver<ResolversTypes['ReusableResourcePayload'], ParentType, ContextType, RequireFields<MutationSaveReusableResourceArgs, 'input'>>;
+  saveProjectSetting?: Resolver<ResolversTypes['ProjectSettingPayload'], ParentType, ContextType, RequireFields<MutationSaveProjectSettingArgs, 'input'>>;
+  saveScheduledProcess?: Resolver<ResolversTypes['ScheduledProcessPayload'], ParentType, ContextType, RequireFields<MutationSaveScheduledProcessArgs, 'input'>>;
+  setScheduledProcessActive?: Resolver<ResolversTypes['ScheduledProcessPayload'], ParentType, ContextType, RequireFields<MutationSetScheduledProcessActiveArgs, 'input'>>;
+  deleteScheduledProcess?: Resolver<ResolversTypes['DeleteScheduledProcessPayload'], ParentType, ContextType, RequireFields<MutationDeleteScheduledProcessArgs, 'input'>>;
+  createLibrary?: Resolver<ResolversTypes['LibraryPayload'], ParentType, ContextType, RequireFields<MutationCreateLibraryArgs, 'input'>>;
+  publishLibraryVersion?: Resolver<ResolversTypes['LibraryVersionPayload'], ParentType, ContextType, RequireFields<MutationPublishLibraryVersionArgs, 'input'>>;
+  saveGlobalFont?: Resolver<ResolversTypes['GlobalFontPayload'], ParentType, ContextType, RequireFields<MutationSaveGlobalFontArgs, 'input'>>;
+  saveOutOfOfficePolicy?: Resolver<ResolversTypes['OutOfOfficePolicyPayload'], ParentType, ContextType, RequireFields<MutationSaveOutOfOfficePolicyArgs, 'input'>>;
 }>;
 
 export type ViewerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = ResolversObject<{
@@ -2065,6 +2891,9 @@ export type OrganizationResolvers<ContextType = Context, ParentType extends Reso
   package?: Resolver<Maybe<ResolversTypes['Package']>, ParentType, ContextType, RequireFields<OrganizationPackageArgs, 'name'>>;
   workspaces?: Resolver<ResolversTypes['WorkspaceConnection'], ParentType, ContextType, Partial<OrganizationWorkspacesArgs>>;
   workspace?: Resolver<Maybe<ResolversTypes['Workspace']>, ParentType, ContextType, RequireFields<OrganizationWorkspaceArgs, 'slug'>>;
+  fonts?: Resolver<Array<ResolversTypes['GlobalFont']>, ParentType, ContextType>;
+  outOfOfficePolicies?: Resolver<Maybe<Array<ResolversTypes['OutOfOfficePolicy']>>, ParentType, ContextType>;
+  platformStatus?: Resolver<Maybe<ResolversTypes['PlatformStatus']>, ParentType, ContextType>;
   accessReview?: Resolver<Maybe<ResolversTypes['AccessReviewConnection']>, ParentType, ContextType, Partial<OrganizationAccessReviewArgs>>;
   viewerCan?: Resolver<ResolversTypes['OrganizationViewerCan'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2172,8 +3001,16 @@ export type WorkspaceResolvers<ContextType = Context, ParentType extends Resolve
   groups?: Resolver<ResolversTypes['GroupConnection'], ParentType, ContextType, Partial<WorkspaceGroupsArgs>>;
   themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
   fonts?: Resolver<Array<ResolversTypes['Font']>, ParentType, ContextType>;
+  defaultTheme?: Resolver<Maybe<ResolversTypes['Theme']>, ParentType, ContextType>;
+  media?: Resolver<Array<ResolversTypes['WorkspaceMedia']>, ParentType, ContextType>;
+  settings?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['WorkspaceRoleInfo']>, ParentType, ContextType>;
+  searchPrincipals?: Resolver<Array<ResolversTypes['PrincipalMatch']>, ParentType, ContextType, RequireFields<WorkspaceSearchPrincipalsArgs, 'query'>>;
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<WorkspaceProjectsArgs>>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType, RequireFields<WorkspaceProjectArgs, 'slug'>>;
+  processInstances?: Resolver<Maybe<ResolversTypes['ProcessInstanceConnection']>, ParentType, ContextType, Partial<WorkspaceProcessInstancesArgs>>;
+  libraries?: Resolver<ResolversTypes['LibraryConnection'], ParentType, ContextType, Partial<WorkspaceLibrariesArgs>>;
+  library?: Resolver<Maybe<ResolversTypes['Library']>, ParentType, ContextType, RequireFields<WorkspaceLibraryArgs, 'slug'>>;
   accessReview?: Resolver<Maybe<ResolversTypes['AccessReviewConnection']>, ParentType, ContextType, Partial<WorkspaceAccessReviewArgs>>;
   viewerCan?: Resolver<ResolversTypes['WorkspaceViewerCan'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2288,6 +3125,29 @@ export type PublishPackagePayloadResolvers<ContextType = Context, ParentType ext
   version?: Resolver<ResolversTypes['PackageVersion'], ParentType, ContextType>;
 }>;
 
+export type PrincipalMatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PrincipalMatch'] = ResolversParentTypes['PrincipalMatch']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'User' | 'Group', ParentType, ContextType>;
+}>;
+
+export type WorkspaceRoleInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspaceRoleInfo'] = ResolversParentTypes['WorkspaceRoleInfo']> = ResolversObject<{
+  role?: Resolver<ResolversTypes['WorkspaceRole'], ParentType, ContextType>;
+  includes?: Resolver<Array<ResolversTypes['WorkspaceRole']>, ParentType, ContextType>;
+}>;
+
+export type WorkspaceMediaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspaceMedia'] = ResolversParentTypes['WorkspaceMedia']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ThemeSectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThemeSection'] = ResolversParentTypes['ThemeSection']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tokens?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+}>;
+
 export type WorkspaceMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspaceMember'] = ResolversParentTypes['WorkspaceMember']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
@@ -2311,6 +3171,7 @@ export type ThemeResolvers<ContextType = Context, ParentType extends ResolversPa
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tokens?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  sections?: Resolver<Array<ResolversTypes['ThemeSection']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2363,6 +3224,10 @@ export type UserEdgeResolvers<ContextType = Context, ParentType extends Resolver
   node?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
 
+export type WorkspaceMediaPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspaceMediaPayload'] = ResolversParentTypes['WorkspaceMediaPayload']> = ResolversObject<{
+  media?: Resolver<ResolversTypes['WorkspaceMedia'], ParentType, ContextType>;
+}>;
+
 export type WorkspacePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkspacePayload'] = ResolversParentTypes['WorkspacePayload']> = ResolversObject<{
   workspace?: Resolver<ResolversTypes['Workspace'], ParentType, ContextType>;
 }>;
@@ -2391,6 +3256,14 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   processes?: Resolver<Maybe<Array<ResolversTypes['Process']>>, ParentType, ContextType>;
   templates?: Resolver<Maybe<Array<ResolversTypes['Template']>>, ParentType, ContextType>;
   integrations?: Resolver<Maybe<Array<ResolversTypes['Integration']>>, ParentType, ContextType>;
+  workflows?: Resolver<Maybe<Array<ResolversTypes['Workflow']>>, ParentType, ContextType>;
+  enumerations?: Resolver<Maybe<Array<ResolversTypes['Enumeration']>>, ParentType, ContextType>;
+  media?: Resolver<Maybe<Array<ResolversTypes['ProjectMedia']>>, ParentType, ContextType>;
+  aiAgents?: Resolver<Maybe<Array<ResolversTypes['AiAgent']>>, ParentType, ContextType>;
+  reusableResources?: Resolver<Maybe<Array<ResolversTypes['ReusableResource']>>, ParentType, ContextType>;
+  settings?: Resolver<Maybe<Array<ResolversTypes['ProjectSetting']>>, ParentType, ContextType>;
+  export?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  scheduledProcesses?: Resolver<Maybe<Array<ResolversTypes['ScheduledProcess']>>, ParentType, ContextType>;
   builds?: Resolver<Maybe<Array<ResolversTypes['Build']>>, ParentType, ContextType>;
   activePolicy?: Resolver<Maybe<ResolversTypes['Build']>, ParentType, ContextType>;
   configParameters?: Resolver<Maybe<Array<ResolversTypes['ConfigParameter']>>, ParentType, ContextType>;
@@ -2430,6 +3303,68 @@ export type IntegrationResolvers<ContextType = Context, ParentType extends Resol
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type WorkflowResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Workflow'] = ResolversParentTypes['Workflow']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EnumerationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Enumeration'] = ResolversParentTypes['Enumeration']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  values?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ProjectMediaResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectMedia'] = ResolversParentTypes['ProjectMedia']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AiAgentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AiAgent'] = ResolversParentTypes['AiAgent']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  config?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReusableResourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReusableResource'] = ResolversParentTypes['ReusableResource']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ProjectSettingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectSetting'] = ResolversParentTypes['ProjectSetting']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ScheduledProcessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScheduledProcess'] = ResolversParentTypes['ScheduledProcess']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  processName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  schedule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  viewerCan?: Resolver<ResolversTypes['ScheduledProcessViewerCan'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ConfigParameterResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfigParameter'] = ResolversParentTypes['ConfigParameter']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2442,6 +3377,7 @@ export type BuildResolvers<ContextType = Context, ParentType extends ResolversPa
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  libraryVersion?: Resolver<Maybe<ResolversTypes['LibraryVersion']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2450,6 +3386,7 @@ export type ProcessInstanceResolvers<ContextType = Context, ParentType extends R
   processName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   variables?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   startedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   operations?: Resolver<Array<ResolversTypes['ProcessOperation']>, ParentType, ContextType>;
   viewerCan?: Resolver<ResolversTypes['ProcessInstanceViewerCan'], ParentType, ContextType>;
@@ -2482,6 +3419,49 @@ export type ProcessInstanceEdgeResolvers<ContextType = Context, ParentType exten
   node?: Resolver<ResolversTypes['ProcessInstance'], ParentType, ContextType>;
 }>;
 
+export type DeleteConfigParameterPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteConfigParameterPayload'] = ResolversParentTypes['DeleteConfigParameterPayload']> = ResolversObject<{
+  deletedKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+}>;
+
+export type DeleteProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteProjectPayload'] = ResolversParentTypes['DeleteProjectPayload']> = ResolversObject<{
+  deletedProjectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  workspace?: Resolver<ResolversTypes['Workspace'], ParentType, ContextType>;
+}>;
+
+export type WorkflowPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WorkflowPayload'] = ResolversParentTypes['WorkflowPayload']> = ResolversObject<{
+  workflow?: Resolver<ResolversTypes['Workflow'], ParentType, ContextType>;
+}>;
+
+export type EnumerationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnumerationPayload'] = ResolversParentTypes['EnumerationPayload']> = ResolversObject<{
+  enumeration?: Resolver<ResolversTypes['Enumeration'], ParentType, ContextType>;
+}>;
+
+export type ProjectMediaPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectMediaPayload'] = ResolversParentTypes['ProjectMediaPayload']> = ResolversObject<{
+  media?: Resolver<ResolversTypes['ProjectMedia'], ParentType, ContextType>;
+}>;
+
+export type AiAgentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AiAgentPayload'] = ResolversParentTypes['AiAgentPayload']> = ResolversObject<{
+  aiAgent?: Resolver<ResolversTypes['AiAgent'], ParentType, ContextType>;
+}>;
+
+export type ReusableResourcePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReusableResourcePayload'] = ResolversParentTypes['ReusableResourcePayload']> = ResolversObject<{
+  reusableResource?: Resolver<ResolversTypes['ReusableResource'], ParentType, ContextType>;
+}>;
+
+export type ProjectSettingPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectSettingPayload'] = ResolversParentTypes['ProjectSettingPayload']> = ResolversObject<{
+  setting?: Resolver<ResolversTypes['ProjectSetting'], ParentType, ContextType>;
+}>;
+
+export type ScheduledProcessPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScheduledProcessPayload'] = ResolversParentTypes['ScheduledProcessPayload']> = ResolversObject<{
+  scheduledProcess?: Resolver<ResolversTypes['ScheduledProcess'], ParentType, ContextType>;
+}>;
+
+export type DeleteScheduledProcessPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteScheduledProcessPayload'] = ResolversParentTypes['DeleteScheduledProcessPayload']> = ResolversObject<{
+  deletedScheduledProcessId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+}>;
+
 export type ProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectPayload'] = ResolversParentTypes['ProjectPayload']> = ResolversObject<{
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
 }>;
@@ -2512,6 +3492,91 @@ export type TemplatePayloadResolvers<ContextType = Context, ParentType extends R
 
 export type IntegrationPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IntegrationPayload'] = ResolversParentTypes['IntegrationPayload']> = ResolversObject<{
   integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+}>;
+
+export type LibraryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Library'] = ResolversParentTypes['Library']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  workspace?: Resolver<ResolversTypes['Workspace'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  viewerRole?: Resolver<Maybe<ResolversTypes['ProjectRole']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  grants?: Resolver<Maybe<Array<ResolversTypes['ProjectGrant']>>, ParentType, ContextType>;
+  reusableResources?: Resolver<Maybe<Array<ResolversTypes['ReusableResource']>>, ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['LibraryVersion']>, ParentType, ContextType>;
+  viewerCan?: Resolver<ResolversTypes['LibraryViewerCan'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LibraryVersionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LibraryVersion'] = ResolversParentTypes['LibraryVersion']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resources?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  library?: Resolver<ResolversTypes['Library'], ParentType, ContextType>;
+  publishedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LibraryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LibraryConnection'] = ResolversParentTypes['LibraryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LibraryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type LibraryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LibraryEdge'] = ResolversParentTypes['LibraryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Library'], ParentType, ContextType>;
+}>;
+
+export type LibraryPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LibraryPayload'] = ResolversParentTypes['LibraryPayload']> = ResolversObject<{
+  library?: Resolver<ResolversTypes['Library'], ParentType, ContextType>;
+}>;
+
+export type LibraryVersionPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LibraryVersionPayload'] = ResolversParentTypes['LibraryVersionPayload']> = ResolversObject<{
+  libraryVersion?: Resolver<ResolversTypes['LibraryVersion'], ParentType, ContextType>;
+}>;
+
+export type GlobalFontResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlobalFont'] = ResolversParentTypes['GlobalFont']> = ResolversObject<{
+  family?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type OutOfOfficePolicyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OutOfOfficePolicy'] = ResolversParentTypes['OutOfOfficePolicy']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rules?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type PlatformStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PlatformStatus'] = ResolversParentTypes['PlatformStatus']> = ResolversObject<{
+  database?: Resolver<ResolversTypes['DatabaseStatus'], ParentType, ContextType>;
+  changeFeed?: Resolver<ResolversTypes['ChangeFeedStatus'], ParentType, ContextType>;
+  migrations?: Resolver<ResolversTypes['MigrationStatus'], ParentType, ContextType>;
+}>;
+
+export type DatabaseStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatabaseStatus'] = ResolversParentTypes['DatabaseStatus']> = ResolversObject<{
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ChangeFeedStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeFeedStatus'] = ResolversParentTypes['ChangeFeedStatus']> = ResolversObject<{
+  alive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type MigrationStatusResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MigrationStatus'] = ResolversParentTypes['MigrationStatus']> = ResolversObject<{
+  applied?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  known?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  upToDate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type GlobalFontPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GlobalFontPayload'] = ResolversParentTypes['GlobalFontPayload']> = ResolversObject<{
+  font?: Resolver<ResolversTypes['GlobalFont'], ParentType, ContextType>;
+}>;
+
+export type OutOfOfficePolicyPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OutOfOfficePolicyPayload'] = ResolversParentTypes['OutOfOfficePolicyPayload']> = ResolversObject<{
+  policy?: Resolver<ResolversTypes['OutOfOfficePolicy'], ParentType, ContextType>;
 }>;
 
 export type AccessScopeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccessScope'] = ResolversParentTypes['AccessScope']> = ResolversObject<{
@@ -2561,6 +3626,8 @@ export type OrganizationViewerCanResolvers<ContextType = Context, ParentType ext
   createEnvironment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   publishPackage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createWorkspace?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveGlobalFont?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveOutOfOfficePolicy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type EnvironmentViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnvironmentViewerCan'] = ResolversParentTypes['EnvironmentViewerCan']> = ResolversObject<{
@@ -2575,14 +3642,21 @@ export type WorkspaceViewerCanResolvers<ContextType = Context, ParentType extend
   removeWorkspaceMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createGroup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveTheme?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteTheme?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveFont?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveWorkspaceMedia?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  setDefaultTheme?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveThemeSection?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  updateWorkspace?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createProject?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createLibrary?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type GroupViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GroupViewerCan'] = ResolversParentTypes['GroupViewerCan']> = ResolversObject<{
   addGroupMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   removeGroupMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   deleteGroup?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  addGroupMembers?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type ProjectViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectViewerCan'] = ResolversParentTypes['ProjectViewerCan']> = ResolversObject<{
@@ -2592,15 +3666,33 @@ export type ProjectViewerCanResolvers<ContextType = Context, ParentType extends 
   createBuild?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   setActivePolicy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   setConfigParameter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteConfigParameter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startProcessInstance?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveProcess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveTemplate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   saveIntegration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteProject?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveWorkflow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveEnumeration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveProjectMedia?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveAiAgent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveReusableResource?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveProjectSetting?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveScheduledProcess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type ProcessInstanceViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProcessInstanceViewerCan'] = ResolversParentTypes['ProcessInstanceViewerCan']> = ResolversObject<{
   createOperation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   setProcessVariable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ScheduledProcessViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScheduledProcessViewerCan'] = ResolversParentTypes['ScheduledProcessViewerCan']> = ResolversObject<{
+  setScheduledProcessActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteScheduledProcess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type LibraryViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LibraryViewerCan'] = ResolversParentTypes['LibraryViewerCan']> = ResolversObject<{
+  publishLibraryVersion?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
@@ -2647,6 +3739,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PushEnvironmentGenerationPayload?: PushEnvironmentGenerationPayloadResolvers<ContextType>;
   DeleteEnvironmentPayload?: DeleteEnvironmentPayloadResolvers<ContextType>;
   PublishPackagePayload?: PublishPackagePayloadResolvers<ContextType>;
+  PrincipalMatch?: PrincipalMatchResolvers<ContextType>;
+  WorkspaceRoleInfo?: WorkspaceRoleInfoResolvers<ContextType>;
+  WorkspaceMedia?: WorkspaceMediaResolvers<ContextType>;
+  ThemeSection?: ThemeSectionResolvers<ContextType>;
   WorkspaceMember?: WorkspaceMemberResolvers<ContextType>;
   Group?: GroupResolvers<ContextType>;
   Theme?: ThemeResolvers<ContextType>;
@@ -2659,6 +3755,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   GroupEdge?: GroupEdgeResolvers<ContextType>;
   UserConnection?: UserConnectionResolvers<ContextType>;
   UserEdge?: UserEdgeResolvers<ContextType>;
+  WorkspaceMediaPayload?: WorkspaceMediaPayloadResolvers<ContextType>;
   WorkspacePayload?: WorkspacePayloadResolvers<ContextType>;
   GroupPayload?: GroupPayloadResolvers<ContextType>;
   ThemePayload?: ThemePayloadResolvers<ContextType>;
@@ -2668,6 +3765,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Process?: ProcessResolvers<ContextType>;
   Template?: TemplateResolvers<ContextType>;
   Integration?: IntegrationResolvers<ContextType>;
+  Workflow?: WorkflowResolvers<ContextType>;
+  Enumeration?: EnumerationResolvers<ContextType>;
+  ProjectMedia?: ProjectMediaResolvers<ContextType>;
+  AiAgent?: AiAgentResolvers<ContextType>;
+  ReusableResource?: ReusableResourceResolvers<ContextType>;
+  ProjectSetting?: ProjectSettingResolvers<ContextType>;
+  ScheduledProcess?: ScheduledProcessResolvers<ContextType>;
   ConfigParameter?: ConfigParameterResolvers<ContextType>;
   Build?: BuildResolvers<ContextType>;
   ProcessInstance?: ProcessInstanceResolvers<ContextType>;
@@ -2676,6 +3780,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ProjectEdge?: ProjectEdgeResolvers<ContextType>;
   ProcessInstanceConnection?: ProcessInstanceConnectionResolvers<ContextType>;
   ProcessInstanceEdge?: ProcessInstanceEdgeResolvers<ContextType>;
+  DeleteConfigParameterPayload?: DeleteConfigParameterPayloadResolvers<ContextType>;
+  DeleteProjectPayload?: DeleteProjectPayloadResolvers<ContextType>;
+  WorkflowPayload?: WorkflowPayloadResolvers<ContextType>;
+  EnumerationPayload?: EnumerationPayloadResolvers<ContextType>;
+  ProjectMediaPayload?: ProjectMediaPayloadResolvers<ContextType>;
+  AiAgentPayload?: AiAgentPayloadResolvers<ContextType>;
+  ReusableResourcePayload?: ReusableResourcePayloadResolvers<ContextType>;
+  ProjectSettingPayload?: ProjectSettingPayloadResolvers<ContextType>;
+  ScheduledProcessPayload?: ScheduledProcessPayloadResolvers<ContextType>;
+  DeleteScheduledProcessPayload?: DeleteScheduledProcessPayloadResolvers<ContextType>;
   ProjectPayload?: ProjectPayloadResolvers<ContextType>;
   BuildPayload?: BuildPayloadResolvers<ContextType>;
   ConfigParameterPayload?: ConfigParameterPayloadResolvers<ContextType>;
@@ -2684,6 +3798,20 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ProcessPayload?: ProcessPayloadResolvers<ContextType>;
   TemplatePayload?: TemplatePayloadResolvers<ContextType>;
   IntegrationPayload?: IntegrationPayloadResolvers<ContextType>;
+  Library?: LibraryResolvers<ContextType>;
+  LibraryVersion?: LibraryVersionResolvers<ContextType>;
+  LibraryConnection?: LibraryConnectionResolvers<ContextType>;
+  LibraryEdge?: LibraryEdgeResolvers<ContextType>;
+  LibraryPayload?: LibraryPayloadResolvers<ContextType>;
+  LibraryVersionPayload?: LibraryVersionPayloadResolvers<ContextType>;
+  GlobalFont?: GlobalFontResolvers<ContextType>;
+  OutOfOfficePolicy?: OutOfOfficePolicyResolvers<ContextType>;
+  PlatformStatus?: PlatformStatusResolvers<ContextType>;
+  DatabaseStatus?: DatabaseStatusResolvers<ContextType>;
+  ChangeFeedStatus?: ChangeFeedStatusResolvers<ContextType>;
+  MigrationStatus?: MigrationStatusResolvers<ContextType>;
+  GlobalFontPayload?: GlobalFontPayloadResolvers<ContextType>;
+  OutOfOfficePolicyPayload?: OutOfOfficePolicyPayloadResolvers<ContextType>;
   AccessScope?: AccessScopeResolvers<ContextType>;
   AccessGrant?: AccessGrantResolvers<ContextType>;
   AccessExplanation?: AccessExplanationResolvers<ContextType>;
@@ -2696,6 +3824,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   GroupViewerCan?: GroupViewerCanResolvers<ContextType>;
   ProjectViewerCan?: ProjectViewerCanResolvers<ContextType>;
   ProcessInstanceViewerCan?: ProcessInstanceViewerCanResolvers<ContextType>;
+  ScheduledProcessViewerCan?: ScheduledProcessViewerCanResolvers<ContextType>;
+  LibraryViewerCan?: LibraryViewerCanResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{

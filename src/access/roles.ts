@@ -15,7 +15,7 @@ export type AccessRole = OrganizationRole | WorkspaceRole | ProjectRole;
 
 const ORGANIZATION_RANK: Record<OrganizationRole, number> = { READER: 1, WRITER: 2, OWNER: 3 };
 const PROJECT_RANK: Record<ProjectRole, number> = { PROJECT_VIEWER: 1, PROJECT_EDITOR: 2, PROJECT_OWNER: 3 };
-const WORKSPACE_INCLUDES: Record<WorkspaceRole, readonly WorkspaceRole[]> = {
+export const WORKSPACE_INCLUDES: Record<WorkspaceRole, readonly WorkspaceRole[]> = {
   WORKSPACE_ADMIN: ['WORKSPACE_ADMIN', 'WORKSPACE_USER', 'THEME_EDITOR', 'RUNTIME_EDITOR', 'OPERATIONS_EDITOR'],
   THEME_EDITOR: ['THEME_EDITOR', 'WORKSPACE_USER'],
   RUNTIME_EDITOR: ['RUNTIME_EDITOR', 'WORKSPACE_USER'],

@@ -42,6 +42,12 @@ export interface ObjectType<C> {
   visibleById?: (ctx: C, id: string) => Promise<object | null>;
   /** Where an object sits, from its id alone, when the principal's own roles tell (an organization): no look-up at all. */
   visibleScopeById?: (ctx: C, id: string) => Scope | null;
+  /**
+   * The type whose scope arguments also take this type's IDs (a library is a
+   * kind of project: `input.projectId` may name one), so the mutations of
+   * that type serve this one under the same rules.
+   */
+  actsAs?: string;
 }
 
 export type ObjectTypes<C> = Record<string, ObjectType<C>>;
@@ -60,7 +66,8 @@ export interface NamedScope extends Scope {
  */
 export async function scopeOfId<C>(types: ObjectTypes<C>, ctx: C, globalId: unknown, field: string, expected: string): Promise<NamedScope | null> {
   const parsed = typeof globalId === 'string' ? parseGlobalId(globalId) : null;
-  const type = parsed && parsed.type === expected ? types[parsed.type] : undefined;
+  const candidate = parsed ? types[parsed.type] : undefined;
+  const type = parsed && (parsed.type === expected || candidate?.actsAs === expected) ? candidate : undefined;
   if (!parsed || !type) throw badInput(`${field} is not a valid ${expected} ID`, field);
   const named = { type: parsed.type, id: parsed.id };
   if (type.visibleScopeById) {

@@ -12,6 +12,9 @@ import { environmentEvents, environmentGenerations, environments, packages, pack
 import {
   builds,
   groups,
+  libraryVersions,
+  organizationResources,
+  scheduledProcesses,
   processInstances,
   processOperations,
   projectGrants,
@@ -47,3 +50,6 @@ export type ProcessInstanceRow = typeof processInstances.$inferSelect;
 export type ProcessOperationRow = typeof processOperations.$inferSelect;
 export type WorkspaceRole = (typeof workspaceRole.enumValues)[number];
 export type ProjectRole = (typeof projectRole.enumValues)[number];
+export type LibraryVersionRow = typeof libraryVersions.$inferSelect;
+export type ScheduledProcessRow = typeof scheduledProcesses.$inferSelect;
+export type OrganizationResourceRow = typeof organizationResources.$inferSelect;

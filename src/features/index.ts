@@ -10,11 +10,13 @@ import type { Context } from './context.js';
 import type { Feature } from './feature.js';
 import { nodeResolvers } from './node/node-resolvers.js';
 import { organizations } from './organizations/index.js';
+import { libraries } from './libraries/index.js';
 import { projects } from './projects/index.js';
+import { system } from './system/index.js';
 import { viewer } from './viewer/index.js';
 import { workspaces } from './workspaces/index.js';
 
-const OBJECT_FEATURES: Feature[] = [viewer, organizations, audit, catalog, workspaces, projects];
+const OBJECT_FEATURES: Feature[] = [viewer, organizations, audit, catalog, workspaces, projects, libraries, system];
 
 /** Every object type's place in the access model, as its feature declares it. */
 export const objectTypes: ObjectTypes<Context> = Object.assign({}, ...OBJECT_FEATURES.map((f) => f.objects));

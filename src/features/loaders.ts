@@ -8,7 +8,9 @@ import type { Principal } from '../identity/principal.js';
 import type { OnBatch } from '../lib/batch.js';
 import { catalogLoaders } from './catalog/loaders.js';
 import { organizationLoaders } from './organizations/loaders.js';
+import { libraryLoaders } from './libraries/loaders.js';
 import { projectLoaders } from './projects/loaders.js';
+import { systemLoaders } from './system/loaders.js';
 import { viewerLoaders } from './viewer/loaders.js';
 import { workspaceLoaders } from './workspaces/loaders.js';
 
@@ -19,6 +21,8 @@ export function createLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
     ...catalogLoaders(db, principal, onBatch),
     ...workspaceLoaders(db, principal, onBatch),
     ...projectLoaders(db, principal, onBatch),
+    ...libraryLoaders(db, principal, onBatch),
+    ...systemLoaders(db, onBatch),
   };
 }
 

@@ -10,7 +10,7 @@ import { viewerCanTypeDefs } from '../access/viewer-can.js';
 
 export const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
 
-export const SDL_FILES = ['base', 'node', 'viewer', 'organizations', 'audit', 'catalog', 'workspaces', 'projects', 'access'];
+export const SDL_FILES = ['base', 'node', 'viewer', 'organizations', 'audit', 'catalog', 'workspaces', 'projects', 'libraries', 'system', 'access'];
 
 /** The SDL files' text. */
 export function sdlFileTypeDefs(): string[] {

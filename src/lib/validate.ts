@@ -98,3 +98,30 @@ export function description(value: string | null | undefined, field = 'descripti
   if (trimmed.length > max) throw badInput(`${field} must be at most ${max} characters`, field);
   return trimmed === '' ? null : trimmed;
 }
+
+/** Where a media item or font is: an https URL of at most 2000 characters. */
+export function httpsUrl(value: string, field = 'source'): string {
+  let url: URL | null = null;
+  try {
+    url = value.length <= 2000 ? new URL(value) : null;
+  } catch {
+    url = null;
+  }
+  if (url?.protocol !== 'https:') throw badInput(`${field} must be an https URL of at most 2000 characters`, field);
+  return value;
+}
+
+/** A media type such as `image/png`. */
+export function contentType(value: string, field = 'contentType'): string {
+  if (!/^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/i.test(value)) throw badInput(`${field} must be a media type like image/png`, field);
+  return value.toLowerCase();
+}
+
+/** A cron expression of five fields (minute hour day month weekday), each digits and `*`, `/`, `,`, `-`. */
+export function cronSchedule(value: string, field = 'schedule'): string {
+  const fields = value.trim().split(/\s+/);
+  if (fields.length !== 5 || !fields.every((f) => /^[0-9*/,-]{1,40}$/.test(f))) {
+    throw badInput(`${field} must be a cron expression of five fields (minute hour day month weekday)`, field);
+  }
+  return fields.join(' ');
+}

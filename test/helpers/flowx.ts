@@ -24,6 +24,7 @@ import {
   TRANSFER_PROJECT_OWNERSHIP,
 } from './operations.js';
 import type { TestOrgraph } from './orgraph.js';
+import { ROLES, type Role } from './permission-matrix.js';
 import type { Person, ProjectRole, SeededOrganization, SeededWorkspace, WorkspaceRole } from './seed.js';
 import type { OrgraphUnderTest } from './use-orgraph.js';
 
@@ -51,6 +52,31 @@ export function flowxChecks(t: OrgraphUnderTest) {
     const given = Object.entries(roles).flatMap(([n, role]) => (role ? [[`${slug}.${n}`, role] as const] : []));
     const ws = await org.workspace(`${slug}-ws`, { name: workspaceName, roles: Object.fromEntries(given) });
     return { ...ws, org, owner: org.owner, p: Object.fromEntries(names.map((n) => [n, org.members[`${slug}.${n}`]!])) };
+  }
+
+  /**
+   * The matrix's nine roles, each held by a person named after it (`org_admin`
+   * owns the organization; the project roles are workspace users, to be
+   * granted on projects), and two spare workspace users, in workspace `wsSlug`.
+   */
+  async function matrixWorkspace(slug: string, wsSlug: string, name: string) {
+    const others = ROLES.filter((r) => r !== 'org_admin');
+    const org = await t.seed.organization(slug, { owner: 'org_admin', readers: [...others, 'spare0', 'spare1'] });
+    const people = Object.fromEntries(ROLES.map((r) => [r, org.members[r]!])) as Record<Role, Person>;
+    const roles: Record<string, WorkspaceRole> = {
+      workspace_admin: 'WORKSPACE_ADMIN',
+      workspace_user: 'WORKSPACE_USER',
+      theme_editor: 'THEME_EDITOR',
+      runtime_editor: 'RUNTIME_EDITOR',
+      operations_editor: 'OPERATIONS_EDITOR',
+      project_owner: 'WORKSPACE_USER',
+      project_editor: 'WORKSPACE_USER',
+      project_viewer: 'WORKSPACE_USER',
+      spare0: 'WORKSPACE_USER',
+      spare1: 'WORKSPACE_USER',
+    };
+    const ws = await org.workspace(wsSlug, { name, roles });
+    return { org, people, spare: [org.members.spare0!, org.members.spare1!], ws };
   }
 
   const setRole = (actor: Person, workspaceId: string, grantee: { userId?: string; groupId?: string }, role: WorkspaceRole) =>
@@ -155,5 +181,5 @@ export function flowxChecks(t: OrgraphUnderTest) {
     return bySlug as { owner: { id: string }; grants: { role: string; user: { id: string; subject: string } | null; group: { id: string; name: string } | null }[] };
   }
 
-  return { setup, setRole, removeWorkspaceMember, removeOrganizationMember, createGroup, addGroupMember, removeGroupMember, deleteGroup, saveTheme, createProject, grant, revoke, transfer, saveProcess, createBuild, workspaceAs, viewerRoles, projectSlugs, projectAs, everyoneAndMembers, grantsOf };
+  return { setup, matrixWorkspace, setRole, removeWorkspaceMember, removeOrganizationMember, createGroup, addGroupMember, removeGroupMember, deleteGroup, saveTheme, createProject, grant, revoke, transfer, saveProcess, createBuild, workspaceAs, viewerRoles, projectSlugs, projectAs, everyoneAndMembers, grantsOf };
 }

@@ -10,7 +10,7 @@ const TABLES = [
   'users', 'organizations', 'organization_members', 'machine_clients', 'audit_events', 'environments',
   'environment_generations', 'environment_events', 'packages', 'package_versions', 'workspaces', 'groups',
   'group_members', 'workspace_roles', 'projects', 'project_grants', 'workspace_resources', 'project_resources',
-  'builds', 'process_instances', 'process_operations',
+  'builds', 'process_instances', 'process_operations', 'library_versions', 'scheduled_processes', 'organization_resources',
 ];
 
 /** A JavaScript stack frame, raw or JSON-escaped (`\n    at fn (file:1:2)`, `at file:///x.js:1:2`), or a source position (`x.ts:`). */

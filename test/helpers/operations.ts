@@ -88,6 +88,30 @@ export const VIEWER = '{ viewer { kind user { subject email } machineClient { cl
 export const ORGANIZATIONS = '{ organizations(first: 100) { edges { node { slug viewerRole } } } }';
 export const NODE_ID = 'query($id: ID!) { node(id: $id) { id } }';
 
+// Beyond the matrix: the role cards' other capabilities.
+export const DELETE_PROJECT = mutation('deleteProject', '{ deletedProjectId workspace { id } }');
+export const SAVE_WORKFLOW = mutation('saveWorkflow', '{ workflow { name definition } }');
+export const SAVE_ENUMERATION = mutation('saveEnumeration', '{ enumeration { name values } }');
+export const SAVE_PROJECT_MEDIA = mutation('saveProjectMedia', '{ media { name source contentType } }');
+export const SAVE_AI_AGENT = mutation('saveAiAgent', '{ aiAgent { name config } }');
+export const SAVE_REUSABLE_RESOURCE = mutation('saveReusableResource', '{ reusableResource { name body } }');
+export const SAVE_PROJECT_SETTING = mutation('saveProjectSetting', '{ setting { key value } }');
+export const SAVE_SCHEDULED_PROCESS = mutation('saveScheduledProcess', '{ scheduledProcess { id name processName schedule active } }');
+export const SET_SCHEDULED_PROCESS_ACTIVE = mutation('setScheduledProcessActive', '{ scheduledProcess { id active } }');
+export const DELETE_SCHEDULED_PROCESS = mutation('deleteScheduledProcess', '{ deletedScheduledProcessId project { id } }');
+export const SAVE_WORKSPACE_MEDIA = mutation('saveWorkspaceMedia', '{ media { name source contentType } }');
+export const SET_DEFAULT_THEME = mutation('setDefaultTheme', '{ workspace { id defaultTheme { name } } }');
+export const SAVE_THEME_SECTION = mutation('saveThemeSection', '{ theme { name tokens sections { name tokens } } }');
+export const UPDATE_WORKSPACE = mutation('updateWorkspace', '{ workspace { id name settings } }');
+export const ADD_GROUP_MEMBERS = mutation('addGroupMembers', `{ group { ${GROUP_FIELDS} } }`);
+export const CREATE_LIBRARY = mutation('createLibrary', `{ library { id slug name viewerRole owner { id subject } grants { ${GRANT_FIELDS} } } }`);
+export const PUBLISH_LIBRARY_VERSION = mutation('publishLibraryVersion', '{ libraryVersion { id version description resources library { id } } }');
+export const CREATE_BUILD_FROM_LIBRARY = mutation('createBuild', '{ build { id version libraryVersion { id version } } }');
+export const SAVE_GLOBAL_FONT = mutation('saveGlobalFont', '{ font { family source } }');
+export const SAVE_OUT_OF_OFFICE_POLICY = mutation('saveOutOfOfficePolicy', '{ policy { name rules } }');
+export const DELETE_CONFIG_PARAMETER = mutation('deleteConfigParameter', '{ deletedKey project { id } }');
+export const DELETE_THEME = mutation('deleteTheme', '{ workspace { id } }');
+
 // Asking about access.
 export const EXPLAIN_ACCESS = `query($p: ID!, $a: String!, $r: ID!) {
   explainAccess(principalId: $p, action: $a, resourceId: $r) {

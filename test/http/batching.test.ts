@@ -3,7 +3,18 @@
  * on the query's shape, not on how many rows its lists hold.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CREATE_ENVIRONMENT, PUBLISH_PACKAGE, PUSH_GENERATION } from '../helpers/operations.js';
+import {
+  CREATE_BUILD_FROM_LIBRARY,
+  CREATE_ENVIRONMENT,
+  CREATE_LIBRARY,
+  PUBLISH_LIBRARY_VERSION,
+  PUBLISH_PACKAGE,
+  PUSH_GENERATION,
+  SAVE_PROCESS,
+  SAVE_REUSABLE_RESOURCE,
+  SAVE_SCHEDULED_PROCESS,
+  SAVE_WORKFLOW,
+} from '../helpers/operations.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
 const t = useOrgraph();
@@ -45,7 +56,39 @@ async function catalogOf(slug: string, size: number) {
   return org;
 }
 
+const FLOWX = `query($org: String!, $ws: String!) {
+  organization(slug: $org) { workspace(slug: $ws) {
+    projects(first: 50) { edges { node {
+      slug processes { name } workflows { name } export
+      scheduledProcesses { name active organization { slug } }
+      builds { version libraryVersion { version library { slug } } }
+      grants { role user { subject } group { name } }
+    } } }
+    libraries(first: 50) { edges { node { slug reusableResources { name } versions { version publishedBy { subject } } grants { role } } } }
+    media { name } roles { role }
+  } }
+}`;
+
+/** A workspace with \`size\` projects (a process, a workflow, a schedule, a build from a library version each) and \`size\` libraries with a version each. */
+async function flowxOf(slug: string, size: number) {
+  const org = await t.seed.organization(slug, { owner: `${slug}-owner` });
+  const ws = await org.workspace(`${slug}-ws`);
+  const token = org.owner.token;
+  for (let i = 0; i < size; i++) {
+    const libraryId = (await t.seed.mutate(token, CREATE_LIBRARY, { workspaceId: ws.id, slug: `lib-${i}`, name: `Lib ${i}` })).library.id;
+    await t.seed.mutate(token, SAVE_REUSABLE_RESOURCE, { projectId: libraryId, name: 'part', body: {} });
+    const libraryVersionId = (await t.seed.mutate(token, PUBLISH_LIBRARY_VERSION, { libraryId, version: '1.0.0' })).libraryVersion.id;
+    const projectId = (await ws.project(`p-${i}`, { owner: org.owner })).id;
+    await t.seed.mutate(token, SAVE_PROCESS, { projectId, name: 'main', definition: {} });
+    await t.seed.mutate(token, SAVE_WORKFLOW, { projectId, name: 'flow', definition: {} });
+    await t.seed.mutate(token, SAVE_SCHEDULED_PROCESS, { projectId, name: 'nightly', processName: 'main', schedule: '0 2 * * *' });
+    await t.seed.mutate(token, CREATE_BUILD_FROM_LIBRARY, { projectId, version: '1.0.0', libraryVersionId });
+  }
+}
+
 beforeAll(async () => {
+  await flowxOf('fx-small', 2);
+  await flowxOf('fx-large', 8);
   await catalogOf('small', 3);
   await catalogOf('large', 30);
   // few-owner owns 3 organizations, many-owner 30, each with two more members.
@@ -88,5 +131,21 @@ describe('a nested read of the catalog: environments, generations and their auth
     // principal, organization, role batch, environments, owners, current generations, generations,
     // users + machine clients (authors), history, packages, versions
     expect(small.statements).toBeLessThanOrEqual(13);
+  });
+});
+
+describe("a nested read of a workspace's projects and libraries with their resources, schedules, builds and versions", () => {
+  it('costs the same number of statements for 2 projects and libraries as for 8', async () => {
+    const small = await statementsFor('fx-small-owner', FLOWX, { org: 'fx-small', ws: 'fx-small-ws' });
+    const large = await statementsFor('fx-large-owner', FLOWX, { org: 'fx-large', ws: 'fx-large-ws' });
+    const projects = (r: typeof small) => r.data.organization.workspace.projects.edges.map((e: any) => e.node);
+    expect([projects(small).length, projects(large).length]).toEqual([2, 8]);
+    expect(projects(large).every((p: any) => p.scheduledProcesses.length === 1 && p.builds[0].libraryVersion.version === '1.0.0')).toBe(true);
+    expect(large.data.organization.workspace.libraries.edges.every((e: any) => e.node.versions.length === 1)).toBe(true);
+    expect(large.statements).toBe(small.statements);
+    // principal, organization, workspace, projects, roles (workspace, project), resources, schedules and their
+    // organizations, builds, library versions and their libraries, grants, users, groups, libraries, versions,
+    // their publishers, media: one statement each, whatever the lengths (18 on PGlite, 21 on Postgres).
+    expect(small.statements).toBeLessThanOrEqual(21);
   });
 });

@@ -70,6 +70,8 @@ async function buildTenant(tag: string, shared: string): Promise<Tenant> {
     await must(o, ops.UPDATE_ENVIRONMENT_SETTINGS, { environmentId, ownerUserId: writer.id });
   }
   await must(machine, ops.PUBLISH_PACKAGE, { organizationId: org.id, name: `${tag}-pkg`, version: `1.0.0-${tag}`, systems: ['x86_64-linux'], description: `${tag} package by CI` });
+  await must(o, ops.SAVE_GLOBAL_FONT, { organizationId: org.id, family: `${tag} Global`, source: `https://fonts.example/${tag}-global.woff2` });
+  await must(o, ops.SAVE_OUT_OF_OFFICE_POLICY, { organizationId: org.id, name: `${tag} ooo`, rules: { delegate: `${tag}-delegate` } });
   await must(o, ops.PUBLISH_PACKAGE, { organizationId: org.id, name: 'common', version: `2.0.0-${tag}`, systems: ['aarch64-darwin', 'x86_64-linux'], description: `${tag} common package` });
 
   // Workspaces and projects.
@@ -85,6 +87,12 @@ async function buildTenant(tag: string, shared: string): Promise<Tenant> {
     await must(writer.token, ops.SET_WORKSPACE_ROLE, { workspaceId, groupId, role: 'THEME_EDITOR' });
     await must(wsUser.token, ops.SAVE_THEME, { workspaceId, name: `${tag} theme`, tokens: { primary: `${tag}-primary` } });
     await must(wsUser.token, ops.SAVE_FONT, { workspaceId, family: `${tag} Sans`, source: `https://fonts.example/${tag}.woff2` });
+    await must(wsUser.token, ops.SAVE_WORKSPACE_MEDIA, { workspaceId, name: `${tag} logo`, source: `https://cdn.example/${tag}.png`, contentType: 'image/png' });
+    const library = await must(wsUser.token, ops.CREATE_LIBRARY, { workspaceId, slug: `${tag}-lib`, name: `${tag} library` });
+    const libraryId = library.library.id;
+    await must(wsUser.token, ops.GRANT_PROJECT_ACCESS, { projectId: libraryId, userId: both.id, role: 'PROJECT_VIEWER' });
+    await must(wsUser.token, ops.SAVE_REUSABLE_RESOURCE, { projectId: libraryId, name: `${tag}-part`, body: { field: `${tag}-part-field` } });
+    const libraryVersion = await must(wsUser.token, ops.PUBLISH_LIBRARY_VERSION, { libraryId, version: `4.0.0-${tag}`, description: `${tag} release` });
     for (const projectSlug of [`${tag}-proj`, 'common']) {
       const project = await must(wsUser.token, ops.CREATE_PROJECT, { workspaceId, slug: projectSlug, name: `${tag} project ${projectSlug}` });
       const projectId = project.project.id;
@@ -93,6 +101,9 @@ async function buildTenant(tag: string, shared: string): Promise<Tenant> {
       await must(wsUser.token, ops.SAVE_PROCESS, { projectId, name: `${tag}-process`, definition: { nodes: [`${tag}-start`, `${tag}-end`] } });
       await must(wsUser.token, ops.SAVE_TEMPLATE, { projectId, name: `${tag}-template`, body: { text: `${tag} template body` } });
       await must(wsUser.token, ops.SAVE_INTEGRATION, { projectId, name: `${tag}-integration`, config: { url: `https://${tag}.example/hook` } });
+      await must(wsUser.token, ops.SAVE_WORKFLOW, { projectId, name: `${tag}-workflow`, definition: { steps: [`${tag}-step`] } });
+      await must(both.token, ops.SAVE_SCHEDULED_PROCESS, { projectId, name: `${tag}-nightly`, processName: `${tag}-process`, schedule: '0 2 * * *' });
+      await must(both.token, ops.CREATE_BUILD_FROM_LIBRARY, { projectId, version: `5.0.0-${tag}`, libraryVersionId: libraryVersion.libraryVersion.id });
       const build = await must(both.token, ops.CREATE_BUILD, { projectId, version: `3.0.0-${tag}` });
       await must(both.token, ops.SET_ACTIVE_POLICY, { projectId, buildId: build.build.id });
       await must(both.token, ops.SET_CONFIG_PARAMETER, { projectId, key: `${tag}_key`, value: `${tag}-value` });
@@ -125,6 +136,11 @@ const HARVEST = [
     projects(first: 10) { edges { node { id slug name grants { role } processes { name definition } templates { name body } integrations { name config }
       builds { id version } activePolicy { id } configParameters { key value }
       processInstances(first: 10) { edges { node { id processName variables } } } } } } } } } } }`,
+  `query($slug: String!) { organization(slug: $slug) { fonts { family source } outOfOfficePolicies { name rules }
+    workspaces(first: 10) { edges { node { media { name source } settings
+      libraries(first: 10) { edges { node { id slug name reusableResources { name body } versions { id version description resources } } } }
+      projects(first: 10) { edges { node { workflows { name definition } export
+        scheduledProcesses { id name processName } builds { id libraryVersion { id version } } } } } } } } } }`,
 ];
 
 /** Keys whose string values identify something of a tenant (JSON fields' contents are taken whole). */
@@ -132,7 +148,7 @@ const IDENTIFYING = new Set([
   'id', 'slug', 'name', 'externalId', 'subject', 'email', 'clientId', 'targetId', 'description', 'displayName', 'version', 'key', 'value',
   'processName', 'family', 'source',
 ]);
-const JSON_FIELDS = new Set(['manifest', 'details', 'definition', 'body', 'config', 'variables', 'tokens']);
+const JSON_FIELDS = new Set(['manifest', 'details', 'definition', 'body', 'config', 'variables', 'tokens', 'rules', 'resources', 'export', 'settings']);
 
 /** Every string leaf (and JSON key) of a value. */
 function strings(value: unknown, out: Set<string> = new Set()): Set<string> {
@@ -163,7 +179,7 @@ function identifiers(value: unknown, out: Set<string> = new Set()): Set<string> 
 async function harvest(tenant: Tenant): Promise<{ identifiers: Set<string>; ids: Set<string>; slugs: Record<string, Set<string>> }> {
   const found = new Set<string>();
   const ids = new Set<string>();
-  const slugs: Record<string, Set<string>> = { organization: new Set(), workspace: new Set(), project: new Set(), environment: new Set(), package: new Set() };
+  const slugs: Record<string, Set<string>> = { organization: new Set(), workspace: new Set(), project: new Set(), library: new Set(), environment: new Set(), package: new Set() };
   const collectIds = (value: unknown): void => {
     if (Array.isArray(value)) value.forEach((v) => collectIds(v));
     else if (value && typeof value === 'object') {
@@ -184,7 +200,7 @@ async function harvest(tenant: Tenant): Promise<{ identifiers: Set<string>; ids:
     tenant.owner.token,
     `query($slug: String!) { organization(slug: $slug) { slug
       environments(first: 20) { edges { node { name } } } packages(first: 20) { edges { node { name } } }
-      workspaces(first: 10) { edges { node { slug projects(first: 10) { edges { node { slug } } } } } } } }`,
+      workspaces(first: 10) { edges { node { slug projects(first: 10) { edges { node { slug } } } libraries(first: 10) { edges { node { slug } } } } } } } }`,
     { slug: tenant.slug },
   );
   if (named.errors) throw new Error(`harvest: ${named.raw}`);
@@ -195,6 +211,7 @@ async function harvest(tenant: Tenant): Promise<{ identifiers: Set<string>; ids:
   for (const ws of nodes(org.workspaces)) {
     slugs.workspace!.add(ws.slug);
     for (const p of nodes(ws.projects)) slugs.project!.add(p.slug);
+    for (const l of nodes(ws.libraries)) slugs.library!.add(l.slug);
   }
   return { identifiers: found, ids, slugs };
 }
@@ -202,7 +219,10 @@ async function harvest(tenant: Tenant): Promise<{ identifiers: Set<string>; ids:
 // ---------------------------------------------------------------------------
 // The query grammar: selections over the introspected schema.
 
-const NODE_TYPES = ['Organization', 'User', 'MachineClient', 'Environment', 'Package', 'Workspace', 'Group', 'Project', 'Build', 'ProcessInstance'];
+const NODE_TYPES = [
+  'Organization', 'User', 'MachineClient', 'Environment', 'Package', 'Workspace', 'Group', 'Project', 'Build', 'ProcessInstance',
+  'Library', 'LibraryVersion', 'ScheduledProcess',
+];
 const isNodeId = (id: string) => NODE_TYPES.includes(Buffer.from(id, 'base64url').toString('utf8').split(':')[0]!);
 
 /** Where in a response a forbidden string appears (keys and values, at any depth). */
@@ -224,7 +244,7 @@ describe('(b) random queries by principals of one tenant never return data of an
     const forbidden = new Set([...hb.identifiers].filter((s) => !ha.identifiers.has(s)));
     const shared = await t.seed.person('both.shared');
     for (const s of [shared.id, shared.subject, 'common']) expect(forbidden.has(s), s).toBe(false);
-    for (const s of [b.slug, 'tenant-zeta org', 'zeta-ci', 'zeta-env', 'zeta-pkg', '1.0.0-zeta', 'zeta-ws', 'zeta-proj', 'zeta-process', 'zeta-value', 'org_zeta_external', b.owner.id, b.owner.subject]) {
+    for (const s of [b.slug, 'tenant-zeta org', 'zeta-ci', 'zeta-env', 'zeta-pkg', '1.0.0-zeta', 'zeta-ws', 'zeta-proj', 'zeta-process', 'zeta-value', 'org_zeta_external', 'zeta-lib', 'zeta-workflow', '4.0.0-zeta', 'zeta-nightly', 'zeta-part-field', 'zeta-delegate', b.owner.id, b.owner.subject]) {
       expect(forbidden.has(s), `${s} is one of B's identifiers`).toBe(true);
     }
     expect(hb.ids.size).toBeGreaterThan(20);
@@ -243,6 +263,9 @@ describe('(b) random queries by principals of one tenant never return data of an
       'Query.organization.slug': both('organization', ['no-such-org']),
       'Organization.workspace.slug': both('workspace', ['no-such-ws']),
       'Workspace.project.slug': both('project', ['no-such-project']),
+      'Workspace.library.slug': both('library', ['no-such-library']),
+      // Searches by a name of either tenant: a workspace of A finds only its own members and groups.
+      'Workspace.searchPrincipals.query': ['alpha', 'zeta', 'both', 'owner', 'group', 'Everyone', 'example.test'],
       'Organization.environment.name': both('environment', ['no-such-env']),
       'Organization.package.name': both('package', ['no-such-pkg']),
     };

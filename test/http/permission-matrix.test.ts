@@ -29,7 +29,8 @@ import {
   START_PROCESS_INSTANCE,
 } from '../helpers/operations.js';
 import { CELLS, MATRIX, ROLES, STARRED, type Role } from '../helpers/permission-matrix.js';
-import type { Person, WorkspaceRole } from '../helpers/seed.js';
+import { flowxChecks } from '../helpers/flowx.js';
+import type { Person } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
 const t = useOrgraph();
@@ -84,24 +85,10 @@ async function attempt(capability: string, person: Person, project: string) {
 }
 
 beforeAll(async () => {
-  const others = ROLES.filter((r) => r !== 'org_admin');
-  const org = await t.seed.organization('flowx', { owner: 'org_admin', readers: [...others, 'spare0', 'spare1'] });
-  orgId = org.id;
-  people = Object.fromEntries(ROLES.map((r) => [r, org.members[r]!])) as Record<Role, Person>;
-  spare = [org.members.spare0!, org.members.spare1!];
-
-  const roles: Record<string, WorkspaceRole> = {
-    workspace_admin: 'WORKSPACE_ADMIN',
-    workspace_user: 'WORKSPACE_USER',
-    theme_editor: 'THEME_EDITOR',
-    runtime_editor: 'RUNTIME_EDITOR',
-    operations_editor: 'OPERATIONS_EDITOR',
-    project_owner: 'WORKSPACE_USER',
-    project_editor: 'WORKSPACE_USER',
-    project_viewer: 'WORKSPACE_USER',
-    spare1: 'WORKSPACE_USER',
-  };
-  const ws = await org.workspace('design', { name: 'Design', roles });
+  const { people: matrix, spare: spares, ws } = await flowxChecks(t).matrixWorkspace('flowx', 'design', 'Design');
+  orgId = ws.organization.id;
+  people = matrix;
+  spare = spares;
   workspaceId = ws.id;
   const main = await ws.project('main', { owner: 'project_owner', name: 'main', editors: ['project_editor'], viewers: ['project_viewer'], everyoneRole: null });
   projectId = main.id;

@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectOk } from '../helpers/expect.js';
-import type { Person, SeededMachineClient } from '../helpers/seed.js';
+import type { Person, SeededMachineClient, SeededWorkspace } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
 const t = useOrgraph({ RATE_LIMIT: 'off' });
@@ -57,7 +57,38 @@ const PROBES: Record<string, { type: string; input: (id: string) => Record<strin
   saveIntegration: { type: 'Project', input: (id) => ({ projectId: id, name: '!', config: {} }) },
   createOperation: { type: 'ProcessInstance', input: (id) => ({ processInstanceId: id, kind: 'MIGRATION' }) },
   setProcessVariable: { type: 'ProcessInstance', input: (id) => ({ processInstanceId: id, name: '1', value: 1 }) },
+  deleteProject: { type: 'Project', input: (id) => ({ projectId: id }), fresh: true },
+  saveWorkflow: { type: 'Project', input: (id) => ({ projectId: id, name: '!', definition: {} }) },
+  saveEnumeration: { type: 'Project', input: (id) => ({ projectId: id, name: '!', values: {} }) },
+  saveProjectMedia: { type: 'Project', input: (id) => ({ projectId: id, name: '!', source: 'x', contentType: 'x' }) },
+  saveAiAgent: { type: 'Project', input: (id) => ({ projectId: id, name: '!', config: {} }) },
+  saveReusableResource: { type: 'Project', input: (id) => ({ projectId: id, name: '!', body: {} }) },
+  saveProjectSetting: { type: 'Project', input: (id) => ({ projectId: id, key: '1', value: 1 }) },
+  saveScheduledProcess: { type: 'Project', input: (id) => ({ projectId: id, name: '!', processName: 'main', schedule: 'x' }) },
+  // Switching it on again changes nothing that matters to the other checks.
+  setScheduledProcessActive: { type: 'ScheduledProcess', input: (id) => ({ scheduledProcessId: id, active: true }) },
+  deleteScheduledProcess: { type: 'ScheduledProcess', input: (id) => ({ scheduledProcessId: id }), fresh: true },
+  addGroupMembers: { type: 'Group', input: (id) => ({ groupId: id, userIds: [] }) },
+  saveWorkspaceMedia: { type: 'Workspace', input: (id) => ({ workspaceId: id, name: '', source: 'x', contentType: 'x' }) },
+  setDefaultTheme: { type: 'Workspace', input: (id) => ({ workspaceId: id, themeName: 'no-such-theme' }) },
+  saveThemeSection: { type: 'Workspace', input: (id) => ({ workspaceId: id, themeName: 'x', section: '', tokens: {} }) },
+  updateWorkspace: { type: 'Workspace', input: (id) => ({ workspaceId: id }) },
+  createLibrary: { type: 'Workspace', input: (id) => ({ workspaceId: id, slug: 'BAD', name: 'x' }) },
+  publishLibraryVersion: { type: 'Library', input: (id) => ({ libraryId: id, version: '!' }) },
+  saveGlobalFont: { type: 'Organization', input: (id) => ({ organizationId: id, family: '', source: 'x' }) },
+  deleteConfigParameter: { type: 'Project', input: (id) => ({ projectId: id, key: 'no-such-key' }) },
+  deleteTheme: { type: 'Workspace', input: (id) => ({ workspaceId: id, name: 'no-such-theme' }) },
+  saveOutOfOfficePolicy: { type: 'Organization', input: (id) => ({ organizationId: id, name: '', rules: {} }) },
 };
+
+/** A fresh object of a type whose probe deletes it, placed as the shared one is (the same roles on it). */
+const FRESH: Record<string, () => Promise<string>> = {
+  Environment: () => newEnvironment(),
+  Group: () => newGroup(),
+  Project: async () => (await seeded.ws.project(`can-${Math.random().toString(36).slice(2, 8)}`, { owner: 'cpo', editors: ['cpe'], viewers: ['cpv'], everyoneRole: null })).id,
+  ScheduledProcess: () => newSchedule(),
+};
+let seeded: { ws: SeededWorkspace };
 
 const inputType = (mutation: string) => `${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Input`;
 
@@ -94,7 +125,32 @@ beforeAll(async () => {
     { projectId: project.id, processName: 'main' },
   );
   objects.ProcessInstance = started.processInstance.id;
+  seeded = { ws };
+  const library = await t.seed.mutate(principals.cpo!.token, 'mutation($i: CreateLibraryInput!) { createLibrary(input: $i) { library { id } } }', {
+    workspaceId: ws.id,
+    slug: 'can-library',
+    name: 'Library',
+    everyoneRole: null,
+  });
+  objects.Library = library.library.id;
+  for (const [who, role] of [['cpe', 'PROJECT_EDITOR'], ['cpv', 'PROJECT_VIEWER']] as const) {
+    await t.seed.mutate(principals.cpo!.token, 'mutation($i: GrantProjectAccessInput!) { grantProjectAccess(input: $i) { project { id } } }', {
+      projectId: objects.Library,
+      userId: (principals[who] as Person).id,
+      role,
+    });
+  }
+  objects.ScheduledProcess = await newSchedule();
 });
+
+async function newSchedule(): Promise<string> {
+  const created = await t.seed.mutate(
+    owner.token,
+    'mutation($i: SaveScheduledProcessInput!) { saveScheduledProcess(input: $i) { scheduledProcess { id } } }',
+    { projectId: objects.Project, name: `s-${Math.random().toString(36).slice(2, 8)}`, processName: 'main', schedule: '0 * * * *' },
+  );
+  return created.scheduledProcess.id;
+}
 
 async function newEnvironment(): Promise<string> {
   const created = await t.seed.mutate(owner.token, 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { environment { id } } }', {
@@ -144,7 +200,7 @@ describe('viewerCan', () => {
       for (const [mutation, probe] of Object.entries(PROBES)) byType.set(probe.type, [...(byType.get(probe.type) ?? []), mutation]);
       for (const [type, mutations] of byType) {
         for (const mutation of mutations) {
-          const id = PROBES[mutation]!.fresh ? (type === 'Environment' ? await newEnvironment() : await newGroup()) : objects[type]!;
+          const id = PROBES[mutation]!.fresh ? await FRESH[type]!() : objects[type]!;
           const flags = await flagsOf(token, type, id, mutations);
           const passed = await passesAccessCheck(token, mutation, type, id);
           expect(flags?.[mutation] ?? false, `${who}: ${type}.viewerCan.${mutation} says ${flags?.[mutation]}, the mutation ${passed ? 'passed' : 'was refused'}`).toBe(passed);

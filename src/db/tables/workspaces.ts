@@ -1,6 +1,7 @@
 /** FlowX workspaces, groups, projects, their grants and the resources of the permission matrix. */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   check,
   index,
@@ -23,8 +24,21 @@ export const workspaceRole = pgEnum('workspace_role', [
   'OPERATIONS_EDITOR',
 ]);
 export const projectRole = pgEnum('project_role', ['PROJECT_OWNER', 'PROJECT_EDITOR', 'PROJECT_VIEWER']);
-export const workspaceResourceKind = pgEnum('workspace_resource_kind', ['THEME', 'FONT']);
-export const projectResourceKind = pgEnum('project_resource_kind', ['PROCESS', 'TEMPLATE', 'INTEGRATION', 'CONFIG_PARAMETER']);
+export const workspaceResourceKind = pgEnum('workspace_resource_kind', ['THEME', 'FONT', 'MEDIA']);
+export const projectResourceKind = pgEnum('project_resource_kind', [
+  'PROCESS',
+  'TEMPLATE',
+  'INTEGRATION',
+  'CONFIG_PARAMETER',
+  'WORKFLOW',
+  'ENUMERATION',
+  'MEDIA',
+  'AI_AGENT',
+  'REUSABLE_RESOURCE',
+  'SETTING',
+]);
+/** A project holds configuration and runs; a library holds reusable resources that projects' builds take by version. */
+export const projectKind = pgEnum('project_kind', ['PROJECT', 'LIBRARY']);
 export const operationKind = pgEnum('operation_kind', ['MIGRATION', 'MOVE_TOKEN']);
 
 const inOrganization = () =>
@@ -63,6 +77,10 @@ export const workspaces = pgTable(
     organizationId: inOrganization(),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
+    /** Workspace-level settings (updateWorkspace), a JSON object. */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    /** The theme new applications start from (setDefaultTheme). */
+    defaultThemeId: uuid('default_theme_id').references((): AnyPgColumn => workspaceResources.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('workspaces_org_slug_key').on(t.organizationId, t.slug), index('workspaces_org_idx').on(t.organizationId, t.createdAt, t.id)],
@@ -129,6 +147,7 @@ export const projects = pgTable(
     workspaceId: inWorkspace(),
     slug: text('slug').notNull(),
     name: text('name').notNull(),
+    kind: projectKind('kind').notNull().default('PROJECT'),
     /** The build the active policy runs. */
     activeBuildId: uuid('active_build_id'),
     createdAt: createdAt(),
@@ -185,6 +204,8 @@ export const builds = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     ...inProjectScope(),
     version: text('version').notNull(),
+    /** The library version the build was made from, if any. */
+    libraryVersionId: uuid('library_version_id').references(() => libraryVersions.id),
     createdByUserId: uuid('created_by_user_id').references(() => users.id),
     createdAt: createdAt(),
   },
@@ -210,3 +231,50 @@ export const processOperations = pgTable('process_operations', {
   createdByUserId: uuid('created_by_user_id').references(() => users.id),
   createdAt: createdAt(),
 });
+
+/** A published version of a library: its reusable resources as they were when it was published. */
+export const libraryVersions = pgTable(
+  'library_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ...inProjectScope(),
+    version: text('version').notNull(),
+    description: text('description'),
+    resources: jsonb('resources').$type<Record<string, unknown>>().notNull(),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('library_versions_key').on(t.projectId, t.version)],
+);
+
+/** A process run on a schedule; the scheduler runs it in its organization (the row's tenant). */
+export const scheduledProcesses = pgTable(
+  'scheduled_processes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ...inProjectScope(),
+    name: text('name').notNull(),
+    processName: text('process_name').notNull(),
+    /** A cron expression (five fields). */
+    schedule: text('schedule').notNull(),
+    active: boolean('active').notNull().default(false),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date', precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('scheduled_processes_key').on(t.projectId, t.name), index('scheduled_processes_org_idx').on(t.organizationId)],
+);
+
+export const organizationResourceKind = pgEnum('organization_resource_kind', ['FONT', 'OUT_OF_OFFICE_POLICY']);
+
+/** The organization admin's system settings: global fonts and out-of-office policies. */
+export const organizationResources = pgTable(
+  'organization_resources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organizationId: inOrganization(),
+    kind: organizationResourceKind('kind').notNull(),
+    ...namedDocument(),
+  },
+  (t) => [uniqueIndex('organization_resources_key').on(t.organizationId, t.kind, t.name)],
+);

@@ -2,17 +2,19 @@
 import { placed, type ObjectTypes } from '../../access/scopes.js';
 import type { ProjectRow } from '../../db/schema.js';
 import type { Context } from '../context.js';
+import { CONFIGURATION } from './configuration.js';
+
+/** A project (or library) is the project scope itself. */
+export const projectScopeOf = (p: ProjectRow) => ({ organizationId: p.organizationId, workspaceId: p.workspaceId, projectId: p.id });
 
 export const projectObjects: ObjectTypes<Context> = {
-  Project: {
-    scopeOf: (p: ProjectRow) => ({ organizationId: p.organizationId, workspaceId: p.workspaceId, projectId: p.id }),
-    visibleById: (ctx, id) => ctx.loaders.visibleProjectById.load(id),
-  },
+  Project: { scopeOf: projectScopeOf, visibleById: (ctx, id) => ctx.loaders.visibleProjectById.load(id) },
   ProjectGrant: { scopeOf: placed },
-  Process: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleProjectResourceById.PROCESS.load(id) },
-  Template: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleProjectResourceById.TEMPLATE.load(id) },
-  Integration: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleProjectResourceById.INTEGRATION.load(id) },
+  ...Object.fromEntries(
+    CONFIGURATION.map((c) => [c.type, { scopeOf: placed, visibleById: (ctx: Context, id: string) => ctx.loaders.visibleProjectResourceById[c.kind].load(id) }]),
+  ),
   ConfigParameter: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleProjectResourceById.CONFIG_PARAMETER.load(id) },
+  ScheduledProcess: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleScheduledProcessById.load(id) },
   Build: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleBuildById.load(id) },
   ProcessInstance: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleProcessInstanceById.load(id) },
   ProcessOperation: { scopeOf: placed },

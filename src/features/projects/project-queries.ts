@@ -4,14 +4,22 @@ import { projectIsVisible } from '../../access/visibility.js';
 import type { Db, Tx } from '../../db/client.js';
 import { pageChildren } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
-import { projectGrants, projects, type ProjectGrantRow, type ProjectRole, type ProjectRow } from '../../db/schema.js';
+import { builds, libraryVersions, projectGrants, projects, type ProjectGrantRow, type ProjectRole, type ProjectRow } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
 import type { Grantee } from '../workspaces/grantee.js';
 
-export function visibleProjectsOfWorkspaces(db: Db, principal: Principal, workspaceIds: readonly string[], page: Page<SortKey>) {
+export type ProjectKind = ProjectRow['kind'];
+
+/** The projects (or libraries) of the workspaces that the principal can see. */
+export function visibleProjectsOfWorkspaces(db: Db, principal: Principal, workspaceIds: readonly string[], page: Page<SortKey>, kind: ProjectKind) {
   return pageChildren(
     db,
-    { table: projects, parent: projects.workspaceId, order: [projects.createdAt, projects.id], where: projectIsVisible(principal) },
+    {
+      table: projects,
+      parent: projects.workspaceId,
+      order: [projects.createdAt, projects.id],
+      where: and(eq(projects.kind, kind), projectIsVisible(principal)),
+    },
     workspaceIds,
     page,
   );
@@ -28,12 +36,13 @@ export async function visibleProjectsBySlug(
   db: Db,
   principal: Principal,
   keys: readonly { workspaceId: string; slug: string }[],
+  kind: ProjectKind,
 ): Promise<ProjectRow[]> {
   const pairs = sql.join(keys.map((k) => sql`(${k.workspaceId}::uuid, ${k.slug})`), sql`, `);
   return db
     .select()
     .from(projects)
-    .where(and(sql`(${projects.workspaceId}, ${projects.slug}) in (${pairs})`, projectIsVisible(principal)));
+    .where(and(sql`(${projects.workspaceId}, ${projects.slug}) in (${pairs})`, eq(projects.kind, kind), projectIsVisible(principal)));
 }
 
 export async function grantsOfProjects(db: Db, projectIds: readonly string[], tenants: readonly string[]): Promise<ProjectGrantRow[]> {
@@ -44,7 +53,7 @@ export async function grantsOfProjects(db: Db, projectIds: readonly string[], te
     .orderBy(projectGrants.createdAt, projectGrants.id);
 }
 
-export async function insertProject(tx: Tx, values: { organizationId: string; workspaceId: string; slug: string; name: string }) {
+export async function insertProject(tx: Tx, values: { organizationId: string; workspaceId: string; slug: string; name: string; kind: ProjectKind }) {
   const [row] = await tx.insert(projects).values(values).onConflictDoNothing().returning();
   return row ?? null;
 }
@@ -99,4 +108,23 @@ export async function setActiveBuild(tx: Tx, project: ProjectRow, buildId: strin
     .where(and(eq(projects.id, project.id), eq(projects.organizationId, project.organizationId)))
     .returning();
   return theRow(rows, 'setActiveBuild');
+}
+
+/**
+ * Deletes a project (or library): its grants, resources, builds, instances,
+ * schedules and versions go with it (foreign keys cascade); audit events
+ * have no foreign key to it and stay.
+ */
+export async function deleteProjectRow(tx: Tx, project: ProjectRow): Promise<void> {
+  await tx.delete(projects).where(and(eq(projects.id, project.id), eq(projects.organizationId, project.organizationId)));
+}
+
+/** Builds of other projects made from one of this library's versions (which deleting it would orphan). */
+export async function buildsFromLibrary(tx: Tx, library: ProjectRow): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(builds)
+    .innerJoin(libraryVersions, eq(libraryVersions.id, builds.libraryVersionId))
+    .where(and(eq(libraryVersions.projectId, library.id), eq(libraryVersions.organizationId, library.organizationId), eq(builds.organizationId, library.organizationId)));
+  return row?.n ?? 0;
 }

@@ -10,9 +10,19 @@ import type { Context } from '../context.js';
 import { userOf } from '../principals.js';
 import { granteeId, granteeOf, type Grantee, type GranteeInput } from '../workspaces/grantee.js';
 import { everyoneGroupOf } from '../workspaces/group-queries.js';
-import { isWorkspaceMember } from '../workspaces/workspace-queries.js';
+import { findWorkspace, isWorkspaceMember } from '../workspaces/workspace-queries.js';
 import { workspaceInScope } from '../workspaces/workspace-resolvers.js';
-import { deleteGrant, findGrant, findProject, insertProject, projectOwnerGrant, putGrant } from './project-queries.js';
+import {
+  buildsFromLibrary,
+  deleteGrant,
+  deleteProjectRow,
+  findGrant,
+  findProject,
+  insertProject,
+  projectOwnerGrant,
+  putGrant,
+  type ProjectKind,
+} from './project-queries.js';
 
 const PROJECT_RANK: Record<ProjectRole, number> = { PROJECT_VIEWER: 1, PROJECT_EDITOR: 2, PROJECT_OWNER: 3 };
 
@@ -27,7 +37,7 @@ export const projectResolvers: Resolvers = {
     project: (ws, { slug: wanted }, ctx) => ctx.loaders.projectBySlug.load({ workspaceId: ws.id, slug: wanted }),
   },
   Project: {
-    id: (project) => toGlobalId('Project', project.id),
+    id: (project) => globalIdOfProject(project),
     workspace: (project, _args, ctx) => ctx.loaders.workspaceById.load({ id: project.workspaceId, organizationId: project.organizationId }),
     owner: async (project, _args, ctx) => {
       const grants = await ctx.loaders.projectGrants.load({ parentId: project.id, tenantId: project.organizationId });
@@ -49,21 +59,19 @@ export const projectResolvers: Resolvers = {
     group: (grant, _args, ctx) => (grant.groupId ? ctx.loaders.groupById.load({ id: grant.groupId, organizationId: grant.organizationId }) : null),
   },
   Mutation: {
-    createProject: async (_parent, { input }, ctx) => {
-      const { tx, audit, workspace } = await workspaceInScope(ctx);
-      const user = userOf(ctx); // the rule admits users only
-      const everyoneRole = input.everyoneRole ?? null;
-      if (everyoneRole === 'PROJECT_OWNER') throw badInput('The everyone group can be PROJECT_EDITOR or PROJECT_VIEWER', 'everyoneRole');
-      const values = { organizationId: workspace.organizationId, workspaceId: workspace.id, slug: slug(input.slug), name: displayName(input.name) };
-      const project = await insertProject(tx, values);
-      if (!project) throw conflict(`A project with slug "${values.slug}" already exists in this workspace`);
-      await putGrant(tx, project, { userId: user.userId, groupId: null }, 'PROJECT_OWNER');
-      if (everyoneRole) {
-        const everyone = await everyoneGroupOf(tx, inWorkspaceOf(project));
-        await putGrant(tx, project, { userId: null, groupId: everyone.id }, everyoneRole);
+    createProject: async (_parent, { input }, ctx) => ({ project: await createProjectOfKind(ctx, input, 'PROJECT') }),
+    deleteProject: async (_parent, _args, ctx) => {
+      const { tx, audit, project } = await projectInScope(ctx);
+      if (project.kind === 'LIBRARY' && (await buildsFromLibrary(tx, project)) > 0) {
+        throw conflict("Builds were made from this library's versions; it cannot be deleted");
       }
-      Object.assign(audit, { projectId: project.id, targetId: toGlobalId('Project', project.id), details: { slug: values.slug, everyoneRole } });
-      return { project };
+      const workspace = await findWorkspace(tx, { organizationId: project.organizationId, id: project.workspaceId });
+      if (!workspace) throw notFound('Workspace');
+      const deletedProjectId = globalIdOfProject(project);
+      await deleteProjectRow(tx, project);
+      // The audit events of the project keep its id: the trail outlives what it describes.
+      Object.assign(audit, { targetId: deletedProjectId, details: { slug: project.slug, kind: project.kind } });
+      return { deletedProjectId, workspace };
     },
     grantProjectAccess: async (_parent, { input }, ctx) => {
       const { tx, audit, project } = await projectInScope(ctx);
@@ -98,13 +106,43 @@ export const projectResolvers: Resolvers = {
       await putGrant(tx, project, { userId: current.userId, groupId: null }, 'PROJECT_EDITOR');
       await putGrant(tx, project, { userId: newOwnerId, groupId: null }, 'PROJECT_OWNER');
       Object.assign(audit, {
-        targetId: toGlobalId('Project', project.id),
+        targetId: globalIdOfProject(project),
         details: { from: toGlobalId('User', current.userId), to: toGlobalId('User', newOwnerId) },
       });
       return { project };
     },
   },
 };
+
+/** A project's global ID, or a library's when the row is one (libraries are read as projects by the project mutations). */
+export const globalIdOfProject = (project: ProjectRow) => toGlobalId(project.kind === 'LIBRARY' ? 'Library' : 'Project', project.id);
+
+/**
+ * Creates a project or a library in the workspace the mutation's scope
+ * names: the caller becomes its PROJECT_OWNER, and the everyone group gets
+ * `everyoneRole` (pre-selected: PROJECT_VIEWER).
+ */
+export async function createProjectOfKind(
+  ctx: Context,
+  input: { slug: string; name: string; everyoneRole?: ProjectRole | null },
+  kind: ProjectKind,
+): Promise<ProjectRow> {
+  const { tx, audit, workspace } = await workspaceInScope(ctx);
+  const user = userOf(ctx); // the rule admits users only
+  const everyoneRole = input.everyoneRole ?? null;
+  if (everyoneRole === 'PROJECT_OWNER') throw badInput('The everyone group can be PROJECT_EDITOR or PROJECT_VIEWER', 'everyoneRole');
+  const values = { organizationId: workspace.organizationId, workspaceId: workspace.id, slug: slug(input.slug), name: displayName(input.name), kind };
+  // Projects and libraries share their slugs' namespace within a workspace.
+  const project = await insertProject(tx, values);
+  if (!project) throw conflict(`A project or library with slug "${values.slug}" already exists in this workspace`);
+  await putGrant(tx, project, { userId: user.userId, groupId: null }, 'PROJECT_OWNER');
+  if (everyoneRole) {
+    const everyone = await everyoneGroupOf(tx, inWorkspaceOf(project));
+    await putGrant(tx, project, { userId: null, groupId: everyone.id }, everyoneRole);
+  }
+  Object.assign(audit, { projectId: project.id, targetId: globalIdOfProject(project), details: { slug: values.slug, everyoneRole } });
+  return project;
+}
 
 /** The project the mutation's scope names, read under its organization's lock. */
 export async function projectInScope(ctx: Context) {

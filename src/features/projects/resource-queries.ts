@@ -4,6 +4,7 @@ import { pageChildren } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import {
   builds,
+  libraryVersions,
   processInstances,
   processOperations,
   projectResources,
@@ -14,7 +15,8 @@ import {
 } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
 
-export type ResourceKind = ProjectResourceRow['kind'];
+export type { ResourceKind } from './configuration.js';
+import type { ResourceKind } from './configuration.js';
 
 /** A project, named by its organization and id: what every project-level finder is given. */
 export interface InProject {
@@ -22,16 +24,12 @@ export interface InProject {
   id: string;
 }
 
-export async function resourcesOfProjects(
-  db: Db,
-  projectIds: readonly string[],
-  tenants: readonly string[],
-  kind: ResourceKind,
-): Promise<ProjectResourceRow[]> {
+/** Every resource of every kind of the projects, in name order: one statement whichever lists a query asks for. */
+export async function resourcesOfProjects(db: Db | Tx, projectIds: readonly string[], tenants: readonly string[]): Promise<ProjectResourceRow[]> {
   return db
     .select()
     .from(projectResources)
-    .where(and(inArray(projectResources.projectId, [...projectIds]), inArray(projectResources.organizationId, [...tenants]), eq(projectResources.kind, kind)))
+    .where(and(inArray(projectResources.projectId, [...projectIds]), inArray(projectResources.organizationId, [...tenants])))
     .orderBy(projectResources.name);
 }
 
@@ -48,6 +46,21 @@ export async function upsertProjectResource(
     })
     .returning();
   return theRow(rows, 'upsertProjectResource');
+}
+
+export async function deleteProjectResource(tx: Tx, project: InProject, kind: ResourceKind, name: string): Promise<boolean> {
+  const rows = await tx
+    .delete(projectResources)
+    .where(
+      and(
+        eq(projectResources.organizationId, project.organizationId),
+        eq(projectResources.projectId, project.id),
+        eq(projectResources.kind, kind),
+        eq(projectResources.name, name),
+      ),
+    )
+    .returning({ id: projectResources.id });
+  return rows.length > 0;
 }
 
 export async function findProjectResource(tx: Tx, project: InProject, kind: ResourceKind, name: string): Promise<ProjectResourceRow | null> {
@@ -93,18 +106,20 @@ export async function insertBuild(tx: Tx, values: typeof builds.$inferInsert): P
   return row ?? null;
 }
 
-export function instancesOfProjects(db: Db, projectIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
-  return pageChildren(
-    db,
-    {
-      table: processInstances,
-      parent: processInstances.projectId,
-      order: [processInstances.createdAt, processInstances.id],
-      where: inArray(processInstances.organizationId, [...tenants]),
-    },
-    projectIds,
-    page,
-  );
+/** Pages of process instances of projects, or of whole workspaces (operations and runtime editors see them all). */
+export function instancesOf(parent: 'projectId' | 'workspaceId') {
+  return (db: Db, parentIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) =>
+    pageChildren(
+      db,
+      {
+        table: processInstances,
+        parent: processInstances[parent],
+        order: [processInstances.createdAt, processInstances.id],
+        where: inArray(processInstances.organizationId, [...tenants]),
+      },
+      parentIds,
+      page,
+    );
 }
 
 export async function findProcessInstance(tx: Tx, { organizationId, id }: { organizationId: string; id: string }): Promise<ProcessInstanceRow | null> {
@@ -139,4 +154,13 @@ export async function operationsOfInstances(db: Db, instanceIds: readonly string
 
 export async function insertOperation(tx: Tx, values: typeof processOperations.$inferInsert): Promise<ProcessOperationRow> {
   return theRow(await tx.insert(processOperations).values(values).returning(), 'insertOperation');
+}
+
+/** A published version of a library in the project's workspace. */
+export async function findLibraryVersionInWorkspace(tx: Tx, project: { organizationId: string; workspaceId: string }, id: string) {
+  const [row] = await tx
+    .select()
+    .from(libraryVersions)
+    .where(and(eq(libraryVersions.id, id), eq(libraryVersions.organizationId, project.organizationId), eq(libraryVersions.workspaceId, project.workspaceId)));
+  return row ?? null;
 }

@@ -76,3 +76,13 @@ export async function everyoneGroupOf(tx: Tx, ws: InWorkspace): Promise<GroupRow
     .where(and(eq(groups.organizationId, ws.organizationId), eq(groups.workspaceId, ws.workspaceId), eq(groups.system, true)));
   return theRow(rows, 'everyoneGroupOf');
 }
+
+/** Adds many users to a group in one statement; returns how many were not in it yet. */
+export async function insertGroupMembers(tx: Tx, group: GroupRow, userIds: readonly string[]): Promise<number> {
+  const rows = await tx
+    .insert(groupMembers)
+    .values(userIds.map((userId) => ({ groupId: group.id, userId, organizationId: group.organizationId, workspaceId: group.workspaceId })))
+    .onConflictDoNothing()
+    .returning({ userId: groupMembers.userId });
+  return rows.length;
+}

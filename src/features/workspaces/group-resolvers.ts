@@ -4,12 +4,14 @@ import { isTimeKey, readPage, timeKeyOf, toConnection, type SortKey } from '../.
 import { expectGlobalId, toGlobalId } from '../../lib/global-id.js';
 import { description, displayName } from '../../lib/validate.js';
 import type { Context } from '../context.js';
-import { deleteGroup, deleteGroupMember, findGroup, insertGroup, insertGroupMember } from './group-queries.js';
-import { isWorkspaceMember } from './workspace-queries.js';
+import { deleteGroup, deleteGroupMember, findGroup, insertGroup, insertGroupMember, insertGroupMembers } from './group-queries.js';
+import { isWorkspaceMember, workspaceMembersAmong } from './workspace-queries.js';
 import { inWorkspace, workspaceInScope } from './workspace-resolvers.js';
 
 /** The prefix of the system group's name; custom groups may not use it. */
 const SYSTEM_PREFIX = 'all_users_';
+/** The most users one addGroupMembers adds: a bounded statement, whatever the request holds. */
+const MAX_BULK = 100;
 
 export const groupResolvers: Resolvers = {
   Workspace: {
@@ -49,6 +51,19 @@ export const groupResolvers: Resolvers = {
       if (!(await isWorkspaceMember(tx, group, userId))) throw badInput("userId must be a member of the group's workspace", 'userId');
       if (!(await insertGroupMember(tx, group, userId))) throw conflict('This user is already in the group');
       Object.assign(audit, { targetId: toGlobalId('Group', group.id), details: { userId: toGlobalId('User', userId) } });
+      return { group };
+    },
+    addGroupMembers: async (_parent, { input }, ctx) => {
+      const { tx, audit, group } = await editableGroup(ctx);
+      if (input.userIds.length < 1 || input.userIds.length > MAX_BULK) throw badInput(`userIds must list 1 to ${MAX_BULK} users`, 'userIds');
+      const userIds = input.userIds.map((id) => expectGlobalId(id, 'User', 'userIds'));
+      if (new Set(userIds).size !== userIds.length) throw badInput('userIds must not name a user twice', 'userIds');
+      const members = await workspaceMembersAmong(tx, group, userIds);
+      const outsider = userIds.find((id) => !members.has(id));
+      if (outsider) throw badInput(`userIds must all be members of the group's workspace; ${toGlobalId('User', outsider)} is not`, 'userIds');
+      // All or nothing: one user already in the group refuses the whole change (the transaction rolls back).
+      if ((await insertGroupMembers(tx, group, userIds)) !== userIds.length) throw conflict('Some of these users are already in the group');
+      Object.assign(audit, { targetId: toGlobalId('Group', group.id), details: { userIds: userIds.map((id) => toGlobalId('User', id)) } });
       return { group };
     },
     removeGroupMember: async (_parent, { input }, ctx) => {

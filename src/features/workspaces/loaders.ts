@@ -5,6 +5,7 @@ import { groups, workspaceResources as workspaceResourcesTable, workspaces, type
 import type { Principal } from '../../identity/principal.js';
 import { byKind, groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
 import { visibleRowsById } from '../visible-rows.js';
+import { principalSearch } from './search-loader.js';
 import { groupsByIds, groupsOfWorkspaces, membersOfGroups } from './group-queries.js';
 import {
   membersOfWorkspaces,
@@ -12,11 +13,12 @@ import {
   roleRowsOfGroups,
   visibleWorkspacesBySlug,
   visibleWorkspacesOfOrganizations,
+  workspaceResourcesByIds,
   workspacesByIds,
   type GroupRoleRow,
 } from './workspace-queries.js';
 
-const WORKSPACE_RESOURCE_KINDS = ['THEME', 'FONT'] as const satisfies readonly WorkspaceResourceRow['kind'][];
+const WORKSPACE_RESOURCE_KINDS = ['THEME', 'FONT', 'MEDIA'] as const satisfies readonly WorkspaceResourceRow['kind'][];
 
 export function workspaceLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
   const visibleById = visibleRowsById(db, principal, onBatch);
@@ -45,6 +47,9 @@ export function workspaceLoaders(db: Db, principal: Principal, onBatch: OnBatch)
     workspaceMembersPage: pagesByParent('workspaceMembersPage', onBatch, (ids, page) => membersOfWorkspaces(db, ids, page)),
     themes: workspaceResources('THEME'),
     fonts: workspaceResources('FONT'),
+    workspaceMedia: workspaceResources('MEDIA'),
+    workspaceResourceById: referencedRows('workspaceResourceById', onBatch, (ids, tenants) => workspaceResourcesByIds(db, ids, tenants)),
+    searchPrincipals: principalSearch(db, onBatch),
     groupsPage: pagesByParent('groupsPage', onBatch, (ids, page) => groupsOfWorkspaces(db, ids, page)),
     groupById: referencedRows('groupById', onBatch, (ids, tenants) => groupsByIds(db, ids, tenants)),
     groupMembersPage: pagesByParent('groupMembersPage', onBatch, (ids, page, tenants) => membersOfGroups(db, ids, page, tenants)),

@@ -7,3 +7,4 @@ export type WorkspaceMemberMapper = WorkspaceMemberRow;
 export type GroupMapper = GroupRow;
 export type ThemeMapper = WorkspaceResourceRow;
 export type FontMapper = WorkspaceResourceRow;
+export type WorkspaceMediaMapper = WorkspaceResourceRow;

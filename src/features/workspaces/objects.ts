@@ -12,4 +12,5 @@ export const workspaceObjects: ObjectTypes<Context> = {
   Group: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleGroupById.load(id) },
   Theme: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleWorkspaceResourceById.THEME.load(id) },
   Font: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleWorkspaceResourceById.FONT.load(id) },
+  WorkspaceMedia: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleWorkspaceResourceById.MEDIA.load(id) },
 };

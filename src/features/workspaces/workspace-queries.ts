@@ -120,6 +120,15 @@ export async function isWorkspaceMember(tx: Tx, ws: InWorkspace, userId: string)
   return row !== undefined;
 }
 
+/** Which of these users are members of the workspace: one statement for all of them. */
+export async function workspaceMembersAmong(tx: Tx, ws: InWorkspace, userIds: readonly string[]): Promise<Set<string>> {
+  const rows = await tx
+    .select({ userId: workspaceRoles.userId })
+    .from(workspaceRoles)
+    .where(and(workspaceRoleIn(ws), inArray(workspaceRoles.userId, [...userIds])));
+  return new Set(rows.map((r) => r.userId!));
+}
+
 /**
  * Removes a user from a workspace: the database trigger takes them out of its
  * groups; their grants on its projects go too (ownership must be transferred first).
@@ -167,7 +176,8 @@ export async function upsertWorkspaceResource(
     .values(values)
     .onConflictDoUpdate({
       target: [workspaceResources.workspaceId, workspaceResources.kind, workspaceResources.name],
-      set: { body: values.body, updatedAt: sql`now()` },
+      // Merged, not replaced: a theme saved again keeps its sections (saveThemeSection).
+      set: { body: sql`${workspaceResources.body} || excluded.body`, updatedAt: sql`now()` },
     })
     .returning();
   return theRow(rows, 'upsertWorkspaceResource');
@@ -185,4 +195,49 @@ export async function findWorkspace(tx: Tx, { organizationId, id }: { organizati
 export async function removeFromAllWorkspaces(tx: Tx, organizationId: string, userId: string): Promise<void> {
   await tx.delete(projectGrants).where(and(eq(projectGrants.organizationId, organizationId), eq(projectGrants.userId, userId)));
   await tx.delete(workspaceRoles).where(and(eq(workspaceRoles.organizationId, organizationId), eq(workspaceRoles.userId, userId)));
+}
+
+const resourceNamed = (ws: InWorkspace, kind: WorkspaceResourceRow['kind'], name: string) =>
+  and(
+    eq(workspaceResources.organizationId, ws.organizationId),
+    eq(workspaceResources.workspaceId, ws.workspaceId),
+    eq(workspaceResources.kind, kind),
+    eq(workspaceResources.name, name),
+  );
+
+export async function findWorkspaceResource(tx: Tx, ws: InWorkspace, kind: WorkspaceResourceRow['kind'], name: string): Promise<WorkspaceResourceRow | null> {
+  const [row] = await tx.select().from(workspaceResources).where(resourceNamed(ws, kind, name));
+  return row ?? null;
+}
+
+/** Sets one section of a theme; null when the workspace has no theme of that name. */
+export async function putThemeSection(tx: Tx, ws: InWorkspace, themeName: string, section: string, tokens: Record<string, unknown>) {
+  const sections = sql`coalesce(${workspaceResources.body}->'sections', '{}'::jsonb) || jsonb_build_object(${section}::text, ${JSON.stringify(tokens)}::jsonb)`;
+  const [row] = await tx
+    .update(workspaceResources)
+    .set({ body: sql`jsonb_set(${workspaceResources.body}, '{sections}', ${sections})`, updatedAt: sql`now()` })
+    .where(resourceNamed(ws, 'THEME', themeName))
+    .returning();
+  return row ?? null;
+}
+
+export async function updateWorkspaceRow(tx: Tx, ws: WorkspaceRow, values: Partial<Pick<WorkspaceRow, 'name' | 'settings' | 'defaultThemeId'>>): Promise<WorkspaceRow> {
+  const rows = await tx
+    .update(workspaces)
+    .set(values)
+    .where(and(eq(workspaces.id, ws.id), eq(workspaces.organizationId, ws.organizationId)))
+    .returning();
+  return theRow(rows, 'updateWorkspaceRow');
+}
+
+export async function workspaceResourcesByIds(db: Db, ids: readonly string[], tenants: readonly string[]): Promise<WorkspaceResourceRow[]> {
+  return db
+    .select()
+    .from(workspaceResources)
+    .where(and(inArray(workspaceResources.id, [...ids]), inArray(workspaceResources.organizationId, [...tenants])));
+}
+
+export async function deleteWorkspaceResource(tx: Tx, ws: InWorkspace, kind: WorkspaceResourceRow['kind'], name: string): Promise<boolean> {
+  const rows = await tx.delete(workspaceResources).where(resourceNamed(ws, kind, name)).returning({ id: workspaceResources.id });
+  return rows.length > 0;
 }

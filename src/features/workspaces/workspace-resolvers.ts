@@ -1,6 +1,7 @@
 import type { Resolvers } from '../../__generated__/resolvers-types.js';
-import type { WorkspaceRow } from '../../db/schema.js';
-import { conflict, notFound } from '../../errors.js';
+import type { WorkspaceResourceRow, WorkspaceRow } from '../../db/schema.js';
+import { WORKSPACE_INCLUDES } from '../../access/roles.js';
+import { badInput, conflict, notFound } from '../../errors.js';
 import { isTimeKey, readPage, timeKeyOf, toConnection, type SortKey } from '../../lib/connection.js';
 import { expectGlobalId, toCompositeId, toGlobalId } from '../../lib/global-id.js';
 import { displayName, jsonObject, slug, text } from '../../lib/validate.js';
@@ -15,9 +16,12 @@ import {
   ownedProjectCount,
   removeWorkspaceMember,
   setWorkspaceRole,
+  updateWorkspaceRow,
   upsertWorkspaceResource,
   type InWorkspace,
 } from './workspace-queries.js';
+
+const WORKSPACE_ROLES = ['WORKSPACE_ADMIN', 'WORKSPACE_USER', 'THEME_EDITOR', 'RUNTIME_EDITOR', 'OPERATIONS_EDITOR'] as const;
 
 export const inWorkspace = (ws: WorkspaceRow): InWorkspace => ({ organizationId: ws.organizationId, workspaceId: ws.id });
 
@@ -39,6 +43,15 @@ export const workspaceResolvers: Resolvers = {
     },
     themes: (ws, _args, ctx) => ctx.loaders.themes.load({ parentId: ws.id, tenantId: ws.organizationId }),
     fonts: (ws, _args, ctx) => ctx.loaders.fonts.load({ parentId: ws.id, tenantId: ws.organizationId }),
+    roles: () => WORKSPACE_ROLES.map((role) => ({ role, includes: WORKSPACE_INCLUDES[role].filter((r) => r !== role) })),
+    searchPrincipals: (ws, { query }, ctx) => {
+      const wanted = query.trim();
+      if (wanted.length < 1 || wanted.length > 100) throw badInput('query must be 1 to 100 characters', 'query');
+      return ctx.loaders.searchPrincipals.load({ workspaceId: ws.id, organizationId: ws.organizationId, query: wanted.toLowerCase() });
+    },
+  },
+  PrincipalMatch: {
+    __resolveType: (match) => ('subject' in match ? 'User' : 'Group'),
   },
   WorkspaceMember: {
     id: (member) => toCompositeId('WorkspaceMember', member.workspaceId, member.userId),
@@ -82,6 +95,16 @@ export const workspaceResolvers: Resolvers = {
       Object.assign(audit, { targetId: toGlobalId('User', userId) });
       return { workspace };
     },
+    updateWorkspace: async (_parent, { input }, ctx) => {
+      const { tx, audit, workspace } = await workspaceInScope(ctx);
+      const values = {
+        ...(input.name != null ? { name: displayName(input.name) } : {}),
+        ...(input.settings != null ? { settings: jsonObject(input.settings, 'settings') } : {}),
+      };
+      if (Object.keys(values).length === 0) throw badInput('Give name or settings to change', 'input');
+      Object.assign(audit, { targetId: toGlobalId('Workspace', workspace.id), details: { changed: Object.keys(values) } });
+      return { workspace: await updateWorkspaceRow(tx, workspace, values) };
+    },
     saveTheme: async (_parent, { input }, ctx) => {
       const theme = await saveWorkspaceResource(ctx, 'THEME', displayName(input.name), { tokens: jsonObject(input.tokens, 'tokens') });
       return { theme };
@@ -101,7 +124,8 @@ export async function workspaceInScope(ctx: Context) {
   return { tx, audit, scope, workspace };
 }
 
-async function saveWorkspaceResource(ctx: Context, kind: 'THEME' | 'FONT', name: string, body: Record<string, unknown>) {
+/** Creates or updates a named resource of the workspace the mutation's scope names. */
+export async function saveWorkspaceResource(ctx: Context, kind: WorkspaceResourceRow['kind'], name: string, body: Record<string, unknown>) {
   const { tx, audit, workspace } = await workspaceInScope(ctx);
   const row = await upsertWorkspaceResource(tx, { ...inWorkspace(workspace), kind, name, body });
   Object.assign(audit, { targetId: toGlobalId('Workspace', workspace.id), details: { kind, name } });
