@@ -23,14 +23,18 @@ const flag = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+const postgresUrl = (name: string) =>
+  optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { message: `${name} must be a postgres:// connection string` });
+
 const environment = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
-    DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
-      message: 'DATABASE_URL must be a postgres:// connection string',
-    }),
+    DATABASE_URL: postgresUrl('DATABASE_URL'),
+    DATABASE_DIRECT_URL: postgresUrl('DATABASE_DIRECT_URL'),
+    DB_POOL_SIZE: positiveInt(10),
+    DB_MIGRATION_LOCK_TIMEOUT_MS: positiveInt(60_000),
     PGLITE_DIR: z.string().trim().min(1).default('.data/pglite'),
     MIGRATE_ON_START: flag.transform((v) => v ?? true),
     AUTH_ISSUER: url('AUTH_ISSUER'),
@@ -83,6 +87,9 @@ const environment = z
         message: 'RATE_LIMIT_COST_PER_MINUTE must be at least LIMIT_COST, or no query of the largest allowed cost could ever run',
       });
     }
+    if (env.DATABASE_DIRECT_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_DIRECT_URL'], message: 'DATABASE_DIRECT_URL needs DATABASE_URL as well' });
+    }
     if (!env.AUTH_ISSUER && (env.AUTH_AUDIENCE || env.AUTH_JWKS_URI)) {
       ctx.addIssue({
         code: 'custom',
@@ -112,8 +119,21 @@ export interface Config {
   cacheBytes: number;
   port: number;
   host: string;
-  database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean; statementTimeoutMs: number };
+  database: DatabaseSettings;
   auth: AuthSettings;
+}
+
+export interface DatabaseSettings {
+  /** The pooled connection (PgBouncer in transaction mode is fine) every query and transaction uses; unset: PGlite. */
+  url: string | undefined;
+  /** A direct connection to the primary, for LISTEN and migrations (session state that a pooler would not keep). */
+  directUrl: string | undefined;
+  poolSize: number;
+  pgliteDir: string;
+  migrateOnStart: boolean;
+  statementTimeoutMs: number;
+  /** How long a starting instance waits for another one's migrations before it gives up. */
+  migrationLockTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +179,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     database: {
       url: e.DATABASE_URL,
+      directUrl: e.DATABASE_DIRECT_URL ?? e.DATABASE_URL,
+      poolSize: e.DB_POOL_SIZE,
+      migrationLockTimeoutMs: e.DB_MIGRATION_LOCK_TIMEOUT_MS,
       pgliteDir: e.PGLITE_DIR,
       migrateOnStart: e.MIGRATE_ON_START,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

@@ -49,12 +49,7 @@ const READY_TIMEOUT_MS = 2000;
 export async function createOrgraph(config: Config): Promise<Orgraph> {
   const metrics = createMetrics();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({
-    url: config.database.url,
-    pgliteDir: config.database.pgliteDir,
-    onStatement: () => metrics.dbStatements.inc(),
-    statementTimeoutMs: config.database.statementTimeoutMs,
-  });
+  const database = await openDatabase({ ...config.database, onStatement: () => metrics.dbStatements.inc() });
   if (config.database.migrateOnStart) await database.migrate();
   const changes = new ChangeFeed();
   const stopWatching = await database.watchChanges(changes);

@@ -9,9 +9,9 @@ import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import { watchPglite, watchPostgres, type ChangeFeed } from '../cache/change-feed.js';
 import { migrateEmbedded, migratePostgres } from './migrate.js';
+import { TimeoutPool } from './pool.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -31,8 +31,14 @@ export interface Database {
 }
 
 export interface DatabaseOptions {
-  /** A Postgres connection string; without it, PGlite runs in-process. */
+  /** A Postgres connection string, possibly through PgBouncer; without it, PGlite runs in-process. */
   url?: string | undefined;
+  /** A direct connection to the primary for LISTEN and migrations (default: `url`). */
+  directUrl?: string | undefined;
+  /** Connections in the pool (default 10). */
+  poolSize?: number | undefined;
+  /** How long migrations wait for another instance's (default 60 s). */
+  migrationLockTimeoutMs?: number | undefined;
   /** PGlite's data directory, or `memory://` for a throwaway database. */
   pgliteDir?: string | undefined;
   /** Called once for every statement sent, so metrics see authorization look-ups too. */
@@ -44,15 +50,8 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: Logger = { logQuery: () => options.onStatement?.() };
   if (options.url) {
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: 10,
-      // Fail fast when the server is down instead of queueing requests behind a dead connection.
-      connectionTimeoutMillis: 3000,
-      ...(options.statementTimeoutMs ? { options: `-c statement_timeout=${options.statementTimeoutMs}` } : {}),
-    });
-    // An idle client that loses its server emits 'error'; without a listener that kills the process.
-    pool.on('error', () => {});
+    const pool = new TimeoutPool({ connectionString: options.url, max: options.poolSize ?? 10, statementTimeoutMs: options.statementTimeoutMs });
+    const direct = options.directUrl ?? options.url;
     const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
     return {
       engine: 'postgres',
@@ -60,8 +59,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ping: async () => {
         await pool.query('select 1');
       },
-      watchChanges: (feed) => watchPostgres(options.url!, feed),
-      migrate: () => migratePostgres(options.url!),
+      watchChanges: (feed) => watchPostgres(direct, feed),
+      migrate: () => migratePostgres(direct, options.migrationLockTimeoutMs ?? 60_000),
       close: () => pool.end(),
     };
   }

@@ -22,7 +22,7 @@ export function postgresBinaries(): string | null {
   return bin && existsSync(join(bin, 'initdb')) ? bin : null;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };

@@ -1,0 +1,75 @@
+/**
+ * Orgraph behind PgBouncer in transaction mode with its default settings, as
+ * operators deploy it: several instances on one database, their pooled
+ * connections through the pooler, LISTEN and migrations on a direct one.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, engine, type TestDatabase } from '../helpers/database.js';
+import { expectOk } from '../helpers/expect.js';
+import { startIssuer, type TestIssuer } from '../helpers/issuer.js';
+import { REVOKE_MACHINE_CLIENT } from '../helpers/operations.js';
+import { startOrgraphOn, type TestOrgraph } from '../helpers/orgraph.js';
+import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
+import { seedFor } from '../helpers/seed.js';
+
+describe.runIf(engine === 'postgres')('through PgBouncer in transaction mode', () => {
+  let issuer: TestIssuer;
+  let bouncer: TestPgBouncer;
+  let database: TestDatabase;
+  let instances: TestOrgraph[] = [];
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    issuer = await startIssuer();
+    bouncer = await startPgBouncer(process.env.TEST_DATABASE_URL!);
+    database = await createTestDatabase();
+    const direct = database.env.DATABASE_URL!;
+    env = { DATABASE_URL: bouncer.through(direct), DATABASE_DIRECT_URL: direct, DB_POOL_SIZE: '4' };
+  });
+
+  afterAll(async () => {
+    for (const instance of instances) await instance.stop();
+    await database?.drop();
+    await bouncer?.stop();
+    await issuer?.stop();
+  });
+
+  it('three instances started at the same moment on an empty database all become ready', async () => {
+    instances = await Promise.all([0, 1, 2].map(() => startOrgraphOn(issuer, env)));
+    for (const instance of instances) {
+      const ready = await fetch(`${instance.url}/readyz`);
+      expect(ready.status).toBe(200);
+    }
+    const { rows } = (await instances[0]!.orgraph.database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as { rows: { n: number }[] };
+    expect(rows[0]!.n).toBeGreaterThan(0);
+  });
+
+  it('holds the statement timeout on every statement, inside a transaction or not', async () => {
+    const short = await startOrgraphOn(issuer, env, { DB_STATEMENT_TIMEOUT_MS: '300' });
+    instances.push(short);
+    const { db } = short.orgraph.database;
+    for (let i = 0; i < 5; i++) {
+      const { rows } = (await db.execute(sql`select current_setting('statement_timeout') as timeout`)) as { rows: { timeout: string }[] };
+      expect(rows[0]!.timeout).toBe('300ms');
+    }
+    await expect(db.execute(sql`select pg_sleep(2)`)).rejects.toMatchObject({ cause: { code: '57014' } });
+    await expect(db.transaction((tx) => tx.execute(sql`select pg_sleep(2)`))).rejects.toMatchObject({ cause: { code: '57014' } });
+    // The timeout set for one transaction does not linger on the pooler's server connection for the next client.
+    const other = instances[0]!.orgraph.database.db;
+    const { rows } = (await other.execute(sql`select current_setting('statement_timeout') as timeout`)) as { rows: { timeout: string }[] };
+    expect(rows[0]!.timeout).toBe('5s');
+  });
+
+  it('a machine client revoked through one instance is refused by the others on their next request', async () => {
+    const seed = seedFor(instances[0]!, issuer);
+    const org = await seed.organization('pooled', { owner: 'pooled.owner' });
+    const ci = await org.machineClient('pooled-ci', 'WRITER');
+    const others = instances.slice(1, 3);
+    for (const other of others) {
+      for (let i = 0; i < 2; i++) expectOk(await other.graphql(ci.token, '{ viewer { kind } }'));
+    }
+    expectOk(await instances[0]!.graphql(org.owner.token, REVOKE_MACHINE_CLIENT, { i: { organizationId: org.id, clientId: 'pooled-ci' } }));
+    for (const other of others) expect((await other.graphql(ci.token, '{ viewer { kind } }')).status).toBe(401);
+  });
+});
