@@ -50,6 +50,7 @@ const environment = z
     DB_STATEMENT_TIMEOUT_MS: positiveInt(5000),
     OPERATION_TIMEOUT_MS: positiveInt(10_000),
     EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
+    CHANGE_FEED_MAX_SILENCE_MS: positiveInt(2000),
     CACHE_MB: z.coerce.number().min(0).max(65_536).default(64),
     LIMIT_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
     LIMIT_ALIASES: positiveInt(DEFAULT_LIMITS.maxAliases),
@@ -117,6 +118,8 @@ export interface Config {
   executor: 'compiled' | 'graphql-js';
   /** Memory for answers kept between requests (see src/cache/); 0 turns the caches off. */
   cacheBytes: number;
+  /** On Postgres, no cache serves while the change feed has been silent for longer than this (its heartbeat unheard). */
+  changeFeedMaxSilenceMs: number;
   port: number;
   host: string;
   database: DatabaseSettings;
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operationTimeoutMs: e.OPERATION_TIMEOUT_MS,
     executor: e.EXECUTOR,
     cacheBytes: Math.floor(e.CACHE_MB * 1024 * 1024),
+    changeFeedMaxSilenceMs: e.CHANGE_FEED_MAX_SILENCE_MS,
     limits: {
       maxDepth: e.LIMIT_DEPTH,
       maxAliases: e.LIMIT_ALIASES,

@@ -30,7 +30,7 @@ import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, observeFeedHealth, type Metrics } from './metrics.js';
 
 export interface Orgraph {
   readonly database: Database;
@@ -49,9 +49,19 @@ const READY_TIMEOUT_MS = 2000;
 export async function createOrgraph(config: Config): Promise<Orgraph> {
   const metrics = createMetrics();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({ ...config.database, onStatement: () => metrics.dbStatements.inc() });
+  const database = await openDatabase({
+    ...config.database,
+    heartbeatMs: Math.max(50, Math.floor(config.changeFeedMaxSilenceMs / 4)),
+    onStatement: () => metrics.dbStatements.inc(),
+  });
   if (config.database.migrateOnStart) await database.migrate();
-  const changes = new ChangeFeed();
+  const changes = new ChangeFeed(database.engine === 'postgres' ? config.changeFeedMaxSilenceMs : null);
+  observeFeedHealth(metrics, () => changes.health());
+  changes.onHealthChange(({ healthy, silentMs }) =>
+    healthy
+      ? logger.info({ silentMs }, 'change feed heard again: caches serve again')
+      : logger.warn({ silentMs }, 'change feed silent or down: nothing is served from the caches until it is heard again'),
+  );
   const stopWatching = await database.watchChanges(changes);
   const responses: ResponseCache = new GenerationCache(changes, config.cacheBytes);
 
@@ -137,7 +147,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
           () => true,
           () => false,
         );
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
+        // The feed's health is shown, not required: a process whose caches are off still answers correctly.
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable', changeFeed: changes.health() });
       }
       case '/metrics':
         res.setHeader('content-type', metrics.registry.contentType);

@@ -9,7 +9,8 @@ import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { watchPglite, watchPostgres, type ChangeFeed } from '../cache/change-feed.js';
+import { CHANGES_CHANNEL, type ChangeFeed } from '../cache/change-feed.js';
+import { watchPglite, watchPostgres } from '../cache/feed-listeners.js';
 import { migrateEmbedded, migratePostgres } from './migrate.js';
 import { TimeoutPool } from './pool.js';
 import * as schema from './schema.js';
@@ -41,6 +42,8 @@ export interface DatabaseOptions {
   migrationLockTimeoutMs?: number | undefined;
   /** PGlite's data directory, or `memory://` for a throwaway database. */
   pgliteDir?: string | undefined;
+  /** How often the change feed's heartbeat is sent (Postgres only). */
+  heartbeatMs?: number | undefined;
   /** Called once for every statement sent, so metrics see authorization look-ups too. */
   onStatement?: (() => void) | undefined;
   /** Postgres cancels any statement running longer, so a slow query fails cleanly and frees its connection. */
@@ -59,7 +62,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ping: async () => {
         await pool.query('select 1');
       },
-      watchChanges: (feed) => watchPostgres(direct, feed),
+      watchChanges: (feed) =>
+        watchPostgres(direct, feed, {
+          // Through the pool, the way writes go: what comes back proves their notifications come back too.
+          send: async (payload) => void (await pool.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, payload])),
+          intervalMs: options.heartbeatMs ?? 500,
+        }),
       migrate: () => migratePostgres(direct, options.migrationLockTimeoutMs ?? 60_000),
       close: () => pool.end(),
     };
