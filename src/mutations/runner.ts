@@ -23,7 +23,7 @@ import type { Access } from '../access/held-roles.js';
 import { decide, type AccessRole } from '../access/roles.js';
 import { forbiddenBy } from '../access/refusals.js';
 import { levelOf, type NamedScope } from '../access/scopes.js';
-import type { ChangeFeed } from '../cache/change-feed.js';
+import { parseTouched, type ChangeFeed, type Touched } from '../cache/change-feed.js';
 import type { Db, Tx } from '../db/client.js';
 import { conflict, notFound, pastDeadline, tooSlow } from '../errors.js';
 import { principalKey, type Principal } from '../identity/principal.js';
@@ -93,12 +93,11 @@ export async function runMutation<C extends MutationContext, T>(ctx: C, guard: M
       throw refusal;
     }
   }
-  try {
-    return await runAttempts(ctx, guard, scope ?? null, resolve);
-  } finally {
-    // Before the answer leaves: this process's next read must not come from a cache the mutation made stale.
-    ctx.changes.changed();
-  }
+  return runAttempts(ctx, guard, scope ?? null, resolve).catch((error: unknown) => {
+    // A refusal or bad input rolled everything back; any other failure may have come after the commit.
+    if (!(error instanceof GraphQLError)) ctx.changes.changed('all');
+    throw error;
+  });
 }
 
 async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope: NamedScope | null, resolve: () => Promise<T>): Promise<T> {
@@ -136,11 +135,13 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
           targetId: audit.targetId ?? null,
           details: audit.details ?? {},
         });
-        return value;
+        return { value, touched: await touchedBy(tx) };
       });
+      // Before the answer leaves: this process's next read must not come from a cache the mutation made stale.
+      ctx.changes.changed(result.touched);
       // Committed: should the re-read fail, the payload's own reads will say so, not the mutation.
       Object.assign(ctx, await ctx.refreshAfterCommit().catch(() => ctx.freshLoaders()));
-      return result;
+      return result.value;
     } catch (error) {
       Object.assign(ctx, ctx.freshLoaders());
       if (scope !== null && isForbidden(error)) await recordDenial(ctx, guard.operation, scope, error);
@@ -201,7 +202,13 @@ async function recordDenial(ctx: MutationContext, operation: string, scope: Name
       details: { code: String(error.extensions.code), message: error.message },
     });
   });
-  ctx.changes.changed();
+  ctx.changes.changed([`o:${scope.organizationId}`]);
+}
+
+/** What the transaction's writes touched, as the change-feed triggers collected it (migration 0008). */
+async function touchedBy(tx: Tx): Promise<Touched> {
+  const { rows } = (await tx.execute(sql`select current_setting('orgraph.touched', true) as touched`)) as unknown as { rows: { touched: string | null }[] };
+  return parseTouched(rows[0]?.touched ?? '');
 }
 
 /** The SQLSTATE of a database error, whichever driver (and Drizzle wrapper) raised it. */

@@ -17,7 +17,7 @@ const t = useOrgraph({}, { timeout: 60_000 });
 const VIEWER = '{ viewer { kind } }';
 
 async function readiness(server: TestOrgraph): Promise<{ status: string; changeFeed: { healthy: boolean; silentMs: number | null } }> {
-  return (await fetch(`${server.url}/readyz`)).json();
+  return (await (await fetch(`${server.url}/readyz`)).json()) as Awaited<ReturnType<typeof readiness>>;
 }
 
 async function withClient<T>(server: TestOrgraph, use: (client: pg.Client) => Promise<T>): Promise<T> {
