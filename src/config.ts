@@ -33,6 +33,8 @@ const environment = z
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     DATABASE_URL: postgresUrl('DATABASE_URL'),
     DATABASE_DIRECT_URL: postgresUrl('DATABASE_DIRECT_URL'),
+    DATABASE_READ_URL: postgresUrl('DATABASE_READ_URL'),
+    DB_READ_MAX_LAG_MS: positiveInt(1000),
     DB_POOL_SIZE: positiveInt(10),
     DB_MIGRATION_LOCK_TIMEOUT_MS: positiveInt(60_000),
     PGLITE_DIR: z.string().trim().min(1).default('.data/pglite'),
@@ -88,8 +90,8 @@ const environment = z
         message: 'RATE_LIMIT_COST_PER_MINUTE must be at least LIMIT_COST, or no query of the largest allowed cost could ever run',
       });
     }
-    if (env.DATABASE_DIRECT_URL && !env.DATABASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_DIRECT_URL'], message: 'DATABASE_DIRECT_URL needs DATABASE_URL as well' });
+    for (const name of ['DATABASE_DIRECT_URL', 'DATABASE_READ_URL'] as const) {
+      if (env[name] && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: [name], message: `${name} needs DATABASE_URL as well` });
     }
     if (!env.AUTH_ISSUER && (env.AUTH_AUDIENCE || env.AUTH_JWKS_URI)) {
       ctx.addIssue({
@@ -131,6 +133,10 @@ export interface DatabaseSettings {
   url: string | undefined;
   /** A direct connection to the primary, for LISTEN and migrations (session state that a pooler would not keep). */
   directUrl: string | undefined;
+  /** A streaming replica for reads outside mutations; unset: the primary reads too. */
+  readUrl: string | undefined;
+  /** Past this replay lag, reads go to the primary. */
+  readMaxLagMs: number;
   poolSize: number;
   pgliteDir: string;
   migrateOnStart: boolean;
@@ -184,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: {
       url: e.DATABASE_URL,
       directUrl: e.DATABASE_DIRECT_URL ?? e.DATABASE_URL,
+      readUrl: e.DATABASE_READ_URL,
+      readMaxLagMs: e.DB_READ_MAX_LAG_MS,
       poolSize: e.DB_POOL_SIZE,
       migrationLockTimeoutMs: e.DB_MIGRATION_LOCK_TIMEOUT_MS,
       pgliteDir: e.PGLITE_DIR,

@@ -83,3 +83,17 @@ export function observeFeedHealth(metrics: Metrics, health: () => FeedHealth): v
     },
   });
 }
+
+/** The read replica's replay lag, read when scraped. */
+export function observeReplicaLag(metrics: Metrics, lagMs: () => number | null): void {
+  new Gauge({
+    name: 'orgraph_replica_lag_seconds',
+    help: "How far the read replica's replay is behind the primary (absent while unknown: reads then go to the primary)",
+    registers: [metrics.registry],
+    collect() {
+      const lag = lagMs();
+      if (lag !== null) this.set(lag / 1000);
+      else this.reset();
+    },
+  });
+}

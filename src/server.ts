@@ -30,7 +30,9 @@ import { createExplorer, EXPLORER_ASSETS } from './http/explorer.js';
 import { createGraphQLHandler, sendError } from './http/graphql-handler.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { createLogger } from './logger.js';
-import { createMetrics, observeFeedHealth, type Metrics } from './metrics.js';
+import { createMetrics, observeFeedHealth, observeReplicaLag, type Metrics } from './metrics.js';
+import { ReplicaRouter } from './db/replica.js';
+import { consistencyPlugin } from './graphql/consistency-plugin.js';
 
 export interface Orgraph {
   readonly database: Database;
@@ -54,7 +56,14 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
     heartbeatMs: Math.max(50, Math.floor(config.changeFeedMaxSilenceMs / 4)),
     onStatement: () => metrics.dbStatements.inc(),
   });
-  if (config.database.migrateOnStart) await database.migrate();
+  try {
+    // Either way a read-only database where the primary belongs stops the start with a message naming its host.
+    if (config.database.migrateOnStart) await database.migrate();
+    else await database.assertWritable();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const changes = new ChangeFeed(database.engine === 'postgres' ? config.changeFeedMaxSilenceMs : null);
   observeFeedHealth(metrics, () => changes.health());
   changes.onHealthChange(({ healthy, silentMs }) =>
@@ -63,6 +72,14 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       : logger.warn({ silentMs }, 'change feed silent or down: nothing is served from the caches until it is heard again'),
   );
   const stopWatching = await database.watchChanges(changes);
+  const replica = database.replica && {
+    db: database.replica.db,
+    router: new ReplicaRouter(database.query, database.replica.query, () => changes.begin(), config.database.readMaxLagMs),
+  };
+  if (replica) {
+    replica.router.start();
+    observeReplicaLag(metrics, () => replica.router.status().lagMs);
+  }
   const responses: ResponseCache = new GenerationCache(changes, config.cacheBytes);
 
   const identity = await createIdentity(config.auth, {
@@ -75,6 +92,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
   const buildContext = createContextBuilder({
     rateLimiter: rateLimiter ?? undefined,
     db: database.db,
+    replica: replica ?? undefined,
     changes,
     authenticator: identity.authenticator,
     logger,
@@ -116,7 +134,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       loggingPlugin(logger),
       responseStatusPlugin(),
       requestChecksPlugin(config.limits, rateLimiter),
-      responseCachePlugin(responses, metrics),
+      responseCachePlugin(responses, metrics, changes),
+      consistencyPlugin(),
       ...(config.introspection === 'authenticated' ? [introspectionForPrincipalsPlugin()] : []),
     ],
   });
@@ -175,6 +194,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       identity.stop();
       await apollo.stop(); // drains in-flight requests and closes the HTTP server
       await stopWatching();
+      replica?.router.stop();
       await database.close();
     },
   };

@@ -20,6 +20,7 @@
  * Coming back from either, everything is dropped, since writes may have been missed.
  */
 import { performance } from 'node:perf_hooks';
+import { parseLsn } from '../lib/lsn.js';
 
 export const CHANGES_CHANNEL = 'orgraph_changes';
 
@@ -32,7 +33,8 @@ export const ANY = '*';
 /** Tags remembered between a request's begin and its set; past this many, older ones are forgotten conservatively. */
 const MAX_REMEMBERED_TAGS = 50_000;
 
-const HEARTBEAT = /^hb:([^:]+):(\d+)$/;
+/** `hb:<instance>:<sequence>`, and the primary's WAL position when it was sent (Postgres). */
+const HEARTBEAT = /^hb:([^:]+):(\d+)(?::(\S+))?$/;
 
 export interface FeedHealth {
   /** Caches may serve: the listening connection is up and, where heartbeats run, one was heard within the bound. */
@@ -47,6 +49,8 @@ export class ChangeFeed {
   private readonly touchedAt = new Map<string, number>();
   private live = false;
   private heardSentAt = Number.NEGATIVE_INFINITY;
+  /** The primary's WAL position when the newest heartbeat heard was sent: every write up to it has been heard. */
+  private heardPosition: bigint | null = null;
   private readonly listeners = new Set<(touched: Touched) => void>();
   private readonly healthListeners = new Set<(health: FeedHealth) => void>();
   /** A feed starts unheard: its first report is that it serves. */
@@ -112,10 +116,21 @@ export class ChangeFeed {
       // A gap longer than the bound: caches may have stopped meanwhile, and must start again from nothing.
       if (this.maxSilenceMs !== null && sent - this.heardSentAt > this.maxSilenceMs) this.changed();
       this.heardSentAt = sent;
+      this.heardPosition = parseLsn(beat[3]) ?? this.heardPosition;
       this.checkHealth();
       return;
     }
     this.changed(parseTouched(payload));
+  }
+
+  /**
+   * Whether every write up to WAL position `position` (a client's consistency
+   * token) has been heard, so the caches hold nothing older. Always, where the
+   * feed is in-process; never while unhealthy.
+   */
+  covers(position: bigint): boolean {
+    if (!this.isHealthy()) return false;
+    return this.maxSilenceMs === null || (this.heardPosition !== null && this.heardPosition >= position);
   }
 
   health(): FeedHealth {

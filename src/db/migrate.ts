@@ -25,7 +25,7 @@ export async function migratePostgres(url: string, lockTimeoutMs: number): Promi
   client.on('error', () => {});
   await client.connect();
   try {
-    await refuseReadOnly(client, url);
+    await refuseReadOnly(async (text) => (await client.query(text)).rows, url);
     // lock_timeout bounds the advisory lock's wait, and every DDL lock after it.
     await client.query(`set lock_timeout = ${Math.floor(lockTimeoutMs)}`);
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]).catch((error: { code?: string }) => {
@@ -44,11 +44,9 @@ export async function migrateEmbedded(client: PGlite): Promise<void> {
 }
 
 /** A replica (or a primary set read-only) where a primary is expected: say so, naming the host, before any DDL fails obscurely. */
-async function refuseReadOnly(client: pg.Client, url: string): Promise<void> {
-  const { rows } = await client.query<{ recovery: boolean; readOnly: string }>(
-    `select pg_is_in_recovery() as recovery, current_setting('transaction_read_only') as "readOnly"`,
-  );
-  if (rows[0]?.recovery || rows[0]?.readOnly === 'on') throw new ReadOnlyDatabase(url);
+export async function refuseReadOnly(query: (text: string) => Promise<Record<string, unknown>[]>, url: string): Promise<void> {
+  const [row] = await query(`select pg_is_in_recovery() as recovery, current_setting('transaction_read_only') as "readOnly"`);
+  if (row?.recovery || row?.readOnly === 'on') throw new ReadOnlyDatabase(url);
 }
 
 export class ReadOnlyDatabase extends Error {

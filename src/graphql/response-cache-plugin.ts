@@ -14,11 +14,12 @@ import type { FormattedExecutionResult } from 'graphql';
 import { principalKey, principalTags } from '../identity/principal.js';
 import type { Context } from '../features/context.js';
 import type { Metrics } from '../metrics.js';
+import type { ChangeFeed } from '../cache/change-feed.js';
 import type { GenerationCache } from '../cache/generation-cache.js';
 
 export type ResponseCache = GenerationCache<FormattedExecutionResult>;
 
-export function responseCachePlugin(cache: ResponseCache, metrics: Metrics): ApolloServerPlugin<Context> {
+export function responseCachePlugin(cache: ResponseCache, metrics: Metrics, changes: ChangeFeed): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       let pending: { key: string; since: number; tags: string[] } | null = null;
@@ -27,11 +28,16 @@ export function responseCachePlugin(cache: ResponseCache, metrics: Metrics): Apo
           if (operation?.operation !== 'query') return null; // absent when operationName names none: execution reports it
           const generation = cache.begin();
           if (generation === null) return null;
+          // Read-your-writes: a token for a write this process may not have heard of yet bypasses the cache.
+          const { requested, freshAsOf } = contextValue.consistency;
+          if (requested !== null && !changes.covers(requested)) return null;
           const key = [principalKey(contextValue.principal), queryHash, request.operationName ?? '', JSON.stringify(request.variables ?? {})].join('\n');
           const hit = cache.get(key);
           metrics.responseCache.inc({ outcome: hit ? 'hit' : 'miss' });
           if (hit) return { http: { headers: new HeaderMap(), status: undefined }, body: { kind: 'single', singleResult: hit } };
-          pending = { key, since: generation, tags: principalTags(contextValue.principal) };
+          // Read from a replica, an answer is only as fresh as what the replica had replayed.
+          const since = freshAsOf(generation);
+          if (since !== null) pending = { key, since, tags: principalTags(contextValue.principal) };
           return null;
         },
         async willSendResponse({ response }) {

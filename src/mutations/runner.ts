@@ -25,7 +25,8 @@ import { forbiddenBy } from '../access/refusals.js';
 import { levelOf, type NamedScope } from '../access/scopes.js';
 import { parseTouched, type ChangeFeed, type Touched } from '../cache/change-feed.js';
 import type { Db, Tx } from '../db/client.js';
-import { conflict, notFound, pastDeadline, tooSlow } from '../errors.js';
+import { sqlState } from '../db/sql-state.js';
+import { conflict, notFound, pastDeadline, readOnlyDatabase, tooSlow } from '../errors.js';
 import { principalKey, type Principal } from '../identity/principal.js';
 import type { Logger } from '../logger.js';
 import { appendAuditEvent } from './audit-trail.js';
@@ -54,8 +55,13 @@ export interface MutationContext extends AccessContext {
   requestId: string;
   logger: Logger;
   principal: Principal;
+  /** Where the request reads (a replica, perhaps). */
   db: Db;
+  /** The primary: every transaction of a mutation runs there. */
+  primary: Db;
   changes: ChangeFeed;
+  /** Called after a mutation commits: the request's answer then carries a consistency token (when reads may go to a replica). */
+  markCommitted?(): Promise<void>;
   /** Epoch milliseconds after which the operation stops. */
   deadline: number;
   /** The database's per-statement limit, which a transaction may only shorten. */
@@ -105,7 +111,7 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
     try {
       const remaining = ctx.deadline - Date.now();
       if (remaining <= 0) throw pastDeadline();
-      const result = await ctx.db.transaction(async (tx) => {
+      const result = await ctx.primary.transaction(async (tx) => {
         // No statement of this transaction, lock waits included, may outlive the operation's deadline.
         await tx.execute(sql.raw(`set local statement_timeout = ${Math.ceil(Math.min(remaining, ctx.statementTimeoutMs))}`));
         if (scope !== null) {
@@ -139,6 +145,7 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
       });
       // Before the answer leaves: this process's next read must not come from a cache the mutation made stale.
       ctx.changes.changed(result.touched);
+      await ctx.markCommitted?.().catch(() => {});
       // Committed: should the re-read fail, the payload's own reads will say so, not the mutation.
       Object.assign(ctx, await ctx.refreshAfterCommit().catch(() => ctx.freshLoaders()));
       return result.value;
@@ -148,6 +155,10 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
       const code = sqlState(error);
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       if (code === '57014') throw tooSlow();
+      if (code === '25006') {
+        ctx.logger.error({ requestId: ctx.requestId, operation: guard.operation }, 'mutation refused by the database: it is read-only (DATABASE_URL must name the primary)');
+        throw readOnlyDatabase(ctx.requestId);
+      }
       if (code === 'OG001') throw conflict('An organization must keep at least one owner');
       if (code === 'OG003') throw conflict('A project must keep exactly one owner; transfer its ownership first');
       if (code === 'OG004') throw conflict("A workspace's everyone group cannot be deleted");
@@ -191,7 +202,7 @@ function auditHeader(ctx: MutationContext, operation: string) {
  * transaction (the mutation's was rolled back): owners see who tried what.
  */
 async function recordDenial(ctx: MutationContext, operation: string, scope: NamedScope, error: GraphQLError): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  await ctx.primary.transaction(async (tx) => {
     if (!(await lockOrganization(tx, scope.organizationId))) return;
     await appendAuditEvent(tx, {
       ...auditHeader(ctx, operation),
@@ -209,14 +220,6 @@ async function recordDenial(ctx: MutationContext, operation: string, scope: Name
 async function touchedBy(tx: Tx): Promise<Touched> {
   const { rows } = (await tx.execute(sql`select current_setting('orgraph.touched', true) as touched`)) as unknown as { rows: { touched: string | null }[] };
   return parseTouched(rows[0]?.touched ?? '');
-}
-
-/** The SQLSTATE of a database error, whichever driver (and Drizzle wrapper) raised it. */
-export function sqlState(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-  }
-  return undefined;
 }
 
 /** The mutation's state; only valid inside a resolver that `runMutation` called. */

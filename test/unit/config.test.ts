@@ -19,6 +19,8 @@ describe('configuration', () => {
     expect(config.database).toEqual({
       url: undefined,
       directUrl: undefined,
+      readUrl: undefined,
+      readMaxLagMs: 1000,
       poolSize: 10,
       pgliteDir: '.data/pglite',
       migrateOnStart: true,
