@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'INTERNAL_SERVER_ERROR',
   'RATE_LIMITED',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -33,6 +33,7 @@ import { createLogger } from './logger.js';
 import { createMetrics, observeFeedHealth, observeReplicaLag, type Metrics } from './metrics.js';
 import { ReplicaRouter } from './db/replica.js';
 import { consistencyPlugin } from './graphql/consistency-plugin.js';
+import { idempotencyPlugin } from './graphql/idempotency-plugin.js';
 
 export interface Orgraph {
   readonly database: Database;
@@ -136,6 +137,7 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       requestChecksPlugin(config.limits, rateLimiter),
       responseCachePlugin(responses, metrics, changes),
       consistencyPlugin(),
+      idempotencyPlugin(),
       ...(config.introspection === 'authenticated' ? [introspectionForPrincipalsPlugin()] : []),
     ],
   });

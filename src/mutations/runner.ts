@@ -30,6 +30,7 @@ import { conflict, notFound, pastDeadline, readOnlyDatabase, tooSlow } from '../
 import { principalKey, type Principal } from '../identity/principal.js';
 import type { Logger } from '../logger.js';
 import { appendAuditEvent } from './audit-trail.js';
+import { recordKey, type IdempotentRequest } from './idempotency.js';
 import { lockOrganization } from './organization-lock.js';
 
 /** What the resolver tells the audit log; the runner adds who, when, where and which request. */
@@ -60,6 +61,8 @@ export interface MutationContext extends AccessContext {
   /** The primary: every transaction of a mutation runs there. */
   primary: Db;
   changes: ChangeFeed;
+  /** The request's Idempotency-Key, when it sent one (idempotency.ts). */
+  idempotency?: IdempotentRequest | null;
   /** Called after a mutation commits: the request's answer then carries a consistency token (when reads may go to a replica). */
   markCommitted?(): Promise<void>;
   /** Epoch milliseconds after which the operation stops. */
@@ -141,8 +144,11 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
           targetId: audit.targetId ?? null,
           details: audit.details ?? {},
         });
+        if (ctx.idempotency && !ctx.idempotency.recorded) await recordKey(tx, ctx.idempotency, organizationId);
         return { value, touched: await touchedBy(tx) };
       });
+      // Only now, committed: a later mutation field of the same request does not record the key again.
+      if (ctx.idempotency) ctx.idempotency.recorded = true;
       // Before the answer leaves: this process's next read must not come from a cache the mutation made stale.
       ctx.changes.changed(result.touched);
       await ctx.markCommitted?.().catch(() => {});
@@ -155,6 +161,7 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
       const code = sqlState(error);
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       if (code === '57014') throw tooSlow();
+      if (code === '23505' && isIdempotencyKeyConflict(error)) throw conflict('A request with this Idempotency-Key is running; retry it in a moment for its answer');
       if (code === '25006') {
         ctx.logger.error({ requestId: ctx.requestId, operation: guard.operation }, 'mutation refused by the database: it is read-only (DATABASE_URL must name the primary)');
         throw readOnlyDatabase(ctx.requestId);
@@ -214,6 +221,13 @@ async function recordDenial(ctx: MutationContext, operation: string, scope: Name
     });
   });
   ctx.changes.changed([`o:${scope.organizationId}`]);
+}
+
+function isIdempotencyKeyConflict(error: unknown): boolean {
+  for (let e = error as { constraint?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.constraint === 'idempotency_keys_principal_key_pk') return true;
+  }
+  return false;
 }
 
 /** What the transaction's writes touched, as the change-feed triggers collected it (migration 0008). */

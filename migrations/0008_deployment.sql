@@ -1,3 +1,19 @@
+-- Mutations' Idempotency-Key records (src/db/tables/idempotency.ts), then the
+-- change feed by tenant, which watches every table, this one included.
+CREATE TABLE "idempotency_keys" (
+	"principal" text NOT NULL,
+	"key" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"organization_id" uuid,
+	"response" json,
+	"status" integer,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"completed_at" timestamp (3) with time zone,
+	CONSTRAINT "idempotency_keys_principal_key_pk" PRIMARY KEY("principal","key")
+);
+--> statement-breakpoint
+ALTER TABLE "idempotency_keys" ADD CONSTRAINT "idempotency_keys_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "idempotency_keys_created_idx" ON "idempotency_keys" USING btree ("created_at");--> statement-breakpoint
 -- Every committed write now says what it touched, so that caches drop only
 -- what depended on it (src/cache/change-feed.ts): the notification's payload
 -- is space-separated tags, `o:<organization id>` for each organization whose
