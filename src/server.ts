@@ -73,6 +73,8 @@ export async function createOrgraph(config: Config): Promise<Orgraph> {
       : logger.warn({ silentMs }, 'change feed silent or down: nothing is served from the caches until it is heard again'),
   );
   const stopWatching = await database.watchChanges(changes);
+  // Ready with its caches on, unless the feed stays silent (then it serves uncached, and says so in the log).
+  await changes.untilHealthy(config.changeFeedMaxSilenceMs);
   const replica = database.replica && {
     db: database.replica.db,
     router: new ReplicaRouter(database.query, database.replica.query, () => changes.begin(), config.database.readMaxLagMs),

@@ -100,6 +100,13 @@ export class ChangeFeed {
     this.checkHealth();
   }
 
+  /** Resolves once the feed is healthy, or after `timeoutMs` (to whether it is): a start waits for its first heartbeat. */
+  async untilHealthy(timeoutMs: number): Promise<boolean> {
+    const until = performance.now() + timeoutMs;
+    while (!this.isHealthy() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    return this.isHealthy();
+  }
+
   /** Stops for good (the process is stopping): nothing is served, and no one is told of it as a fault. */
   close(): void {
     this.healthListeners.clear();

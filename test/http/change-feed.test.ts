@@ -46,6 +46,8 @@ describe.runIf(engine === 'postgres')('the change feed on Postgres', () => {
     const org = await t.seed.organization('stuck', { owner: 'stuck.owner' });
     const ci = await org.machineClient('stuck-ci', 'WRITER');
     for (let i = 0; i < 2; i++) expectOk(await t.server.graphql(ci.token, VIEWER));
+    const servedFromMemory = await t.server.metric('orgraph_response_cache_total{outcome="hit"}');
+    expect(servedFromMemory).toBeGreaterThan(0);
     const [pid] = await withClient(t.server, async (c) =>
       (await c.query(`select pid from pg_stat_activity where datname = current_database() and application_name = 'orgraph change feed'`)).rows.map((r) => r.pid as number),
     );
@@ -60,8 +62,8 @@ describe.runIf(engine === 'postgres')('the change feed on Postgres', () => {
         if (status === 200) await new Promise((resolve) => setTimeout(resolve, 50));
       }
       expect(status).toBe(401);
-      // The bound (2 s) plus the time a request takes: the backend stays stopped meanwhile.
-      expect(Date.now() - revokedAt).toBeLessThan(2500);
+      // The bound (2 s), plus the poll's step and a request on a busy machine; the backend stays stopped all along.
+      expect(Date.now() - revokedAt).toBeLessThan(3000);
       const ready = await readiness(t.server);
       expect(ready.changeFeed.healthy).toBe(false);
       expect(ready.changeFeed.silentMs).toBeGreaterThan(2000);

@@ -41,6 +41,14 @@ describe.runIf(engine === 'postgres')('through PgBouncer in transaction mode', (
       const ready = await fetch(`${instance.url}/readyz`);
       expect(ready.status).toBe(200);
     }
+    // Each hears its heartbeat back through PgBouncer and the direct connection: the caches serve.
+    for (const instance of instances) {
+      const started = Date.now();
+      let body: { changeFeed: { healthy: boolean } };
+      do body = (await (await fetch(`${instance.url}/readyz`)).json()) as typeof body;
+      while (!body.changeFeed.healthy && Date.now() - started < 3000);
+      expect(body.changeFeed.healthy).toBe(true);
+    }
     const { rows } = (await instances[0]!.orgraph.database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as { rows: { n: number }[] };
     expect(rows[0]!.n).toBeGreaterThan(0);
   });
@@ -68,6 +76,8 @@ describe.runIf(engine === 'postgres')('through PgBouncer in transaction mode', (
     const others = instances.slice(1, 3);
     for (const other of others) {
       for (let i = 0; i < 2; i++) expectOk(await other.graphql(ci.token, '{ viewer { kind } }'));
+      // The second was answered from memory: what the revocation must undo.
+      expect(await other.metric('orgraph_response_cache_total{outcome="hit"}')).toBeGreaterThan(0);
     }
     expectOk(await instances[0]!.graphql(org.owner.token, REVOKE_MACHINE_CLIENT, { i: { organizationId: org.id, clientId: 'pooled-ci' } }));
     for (const other of others) expect((await other.graphql(ci.token, '{ viewer { kind } }')).status).toBe(401);
