@@ -4,6 +4,7 @@
  * connections through the pooler, LISTEN and migrations on a direct one.
  */
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engine, type TestDatabase } from '../helpers/database.js';
 import { expectOk } from '../helpers/expect.js';
@@ -51,6 +52,45 @@ describe.runIf(engine === 'postgres')('through PgBouncer in transaction mode', (
     }
     const { rows } = (await instances[0]!.orgraph.database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)) as { rows: { n: number }[] };
     expect(rows[0]!.n).toBeGreaterThan(0);
+  });
+
+  it('fails a start that waits for the migration lock past DB_MIGRATION_LOCK_TIMEOUT_MS, saying why', async () => {
+    const holder = new pg.Client({ connectionString: env.DATABASE_DIRECT_URL });
+    await holder.connect();
+    try {
+      // Another instance stuck in its migrations: it holds the lock on its session.
+      await holder.query('select pg_advisory_lock(7318004512)');
+      await expect(startOrgraphOn(issuer, env, { DB_MIGRATION_LOCK_TIMEOUT_MS: '300' })).rejects.toThrow(/waited 300 ms for another instance's migrations/);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('fails a start whose migration connection is dropped with an error, not a crash', async () => {
+    const holder = new pg.Client({ connectionString: env.DATABASE_DIRECT_URL });
+    await holder.connect();
+    try {
+      await holder.query('select pg_advisory_lock(7318004512)');
+      const starting = startOrgraphOn(issuer, env, { DB_MIGRATION_LOCK_TIMEOUT_MS: '20000' });
+      const outcome = starting.then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+      // Its backend, waiting for the lock, goes away (a failover, an operator's pg_terminate_backend).
+      const started = Date.now();
+      let terminated = 0;
+      while (terminated === 0 && Date.now() - started < 5000) {
+        const { rows } = await holder.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like '%pg_advisory_lock%'`,
+        );
+        terminated = rows.length;
+        if (terminated === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(terminated).toBe(1);
+      expect(await outcome).toMatch(/terminat/i);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('holds the statement timeout on every statement, inside a transaction or not', async () => {
