@@ -4,7 +4,7 @@ import { openDatabase } from '../src/db/client.js';
 
 try {
   const { database } = loadConfig();
-  const db = await openDatabase({ url: database.url, pgliteDir: database.pgliteDir });
+  const db = await openDatabase(database);
   await db.migrate();
   await db.close();
   console.log(`Migrations applied (${database.url ? 'PostgreSQL' : `PGlite in ${database.pgliteDir}`}).`);

@@ -9,7 +9,7 @@ import { allAuditEvents } from '../src/features/audit/audit-queries.js';
 
 try {
   const { database } = loadConfig();
-  const db = await openDatabase({ url: database.url, pgliteDir: database.pgliteDir });
+  const db = await openDatabase(database);
   const events = await allAuditEvents(db.db);
   await db.close();
   const byOrganization = new Map<string, typeof events>();

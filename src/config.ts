@@ -40,14 +40,20 @@ const corsOrigins = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+const postgresUrl = (name: string) =>
+  optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { message: `${name} must be a postgres:// connection string` });
+
 const environment = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
-    DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
-      message: 'DATABASE_URL must be a postgres:// connection string',
-    }),
+    DATABASE_URL: postgresUrl('DATABASE_URL'),
+    DATABASE_DIRECT_URL: postgresUrl('DATABASE_DIRECT_URL'),
+    DATABASE_READ_URL: postgresUrl('DATABASE_READ_URL'),
+    DB_READ_MAX_LAG_MS: positiveInt(1000),
+    DB_POOL_SIZE: positiveInt(10),
+    DB_MIGRATION_LOCK_TIMEOUT_MS: positiveInt(60_000),
     PGLITE_DIR: z.string().trim().min(1).default('.data/pglite'),
     MIGRATE_ON_START: flag.transform((v) => v ?? true),
     AUTH_ISSUER: url('AUTH_ISSUER'),
@@ -67,6 +73,7 @@ const environment = z
     OPERATION_TIMEOUT_MS: positiveInt(10_000),
     EXECUTOR: z.enum(['compiled', 'graphql-js']).default('compiled'),
     ACCESS_RULES: z.enum(['live', 'candidate']).default('live'),
+    CHANGE_FEED_MAX_SILENCE_MS: positiveInt(2000),
     CACHE_MB: z.coerce.number().min(0).max(65_536).default(64),
     LIMIT_DEPTH: positiveInt(DEFAULT_LIMITS.maxDepth),
     LIMIT_ALIASES: positiveInt(DEFAULT_LIMITS.maxAliases),
@@ -107,6 +114,9 @@ const environment = z
     if (env.PERSISTED_DOCUMENTS !== 'off' && !env.PERSISTED_DOCUMENTS_FILE) {
       ctx.addIssue({ code: 'custom', path: ['PERSISTED_DOCUMENTS_FILE'], message: `PERSISTED_DOCUMENTS=${env.PERSISTED_DOCUMENTS} needs PERSISTED_DOCUMENTS_FILE (the manifest)` });
     }
+    for (const name of ['DATABASE_DIRECT_URL', 'DATABASE_READ_URL'] as const) {
+      if (env[name] && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: [name], message: `${name} needs DATABASE_URL as well` });
+    }
     if (!env.AUTH_ISSUER && (env.AUTH_AUDIENCE || env.AUTH_JWKS_URI)) {
       ctx.addIssue({
         code: 'custom',
@@ -140,10 +150,29 @@ export interface Config {
   accessRules: 'live' | 'candidate';
   /** Memory for answers kept between requests (see src/cache/); 0 turns the caches off. */
   cacheBytes: number;
+  /** On Postgres, no cache serves while the change feed has been silent for longer than this (its heartbeat unheard). */
+  changeFeedMaxSilenceMs: number;
   port: number;
   host: string;
-  database: { url: string | undefined; pgliteDir: string; migrateOnStart: boolean; statementTimeoutMs: number };
+  database: DatabaseSettings;
   auth: AuthSettings;
+}
+
+export interface DatabaseSettings {
+  /** The pooled connection (PgBouncer in transaction mode is fine) every query and transaction uses; unset: PGlite. */
+  url: string | undefined;
+  /** A direct connection to the primary, for LISTEN and migrations (session state that a pooler would not keep). */
+  directUrl: string | undefined;
+  /** A streaming replica for reads outside mutations; unset: the primary reads too. */
+  readUrl: string | undefined;
+  /** Past this replay lag, reads go to the primary. */
+  readMaxLagMs: number;
+  poolSize: number;
+  pgliteDir: string;
+  migrateOnStart: boolean;
+  statementTimeoutMs: number;
+  /** How long a starting instance waits for another one's migrations before it gives up. */
+  migrationLockTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -171,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     executor: e.EXECUTOR,
     accessRules: e.ACCESS_RULES,
     cacheBytes: Math.floor(e.CACHE_MB * 1024 * 1024),
+    changeFeedMaxSilenceMs: e.CHANGE_FEED_MAX_SILENCE_MS,
     limits: {
       maxDepth: e.LIMIT_DEPTH,
       maxAliases: e.LIMIT_ALIASES,
@@ -192,6 +222,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     database: {
       url: e.DATABASE_URL,
+      directUrl: e.DATABASE_DIRECT_URL ?? e.DATABASE_URL,
+      readUrl: e.DATABASE_READ_URL,
+      readMaxLagMs: e.DB_READ_MAX_LAG_MS,
+      poolSize: e.DB_POOL_SIZE,
+      migrationLockTimeoutMs: e.DB_MIGRATION_LOCK_TIMEOUT_MS,
       pgliteDir: e.PGLITE_DIR,
       migrateOnStart: e.MIGRATE_ON_START,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

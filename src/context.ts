@@ -11,7 +11,10 @@ import type { ChangeFeed } from './cache/change-feed.js';
 import type { Authenticator } from './identity/authenticate.js';
 import { ANONYMOUS, type Principal } from './identity/principal.js';
 import type { Db } from './db/client.js';
-import { unavailable } from './errors.js';
+import { readOnlyDatabase, unavailable } from './errors.js';
+import { isReadOnly } from './db/sql-state.js';
+import type { ReplicaRouter } from './db/replica.js';
+import { CONSISTENCY_HEADER, consistencyTokenOf, type Consistency } from './features/consistency.js';
 import type { Context } from './features/context.js';
 import { createLoaders } from './features/loaders.js';
 import { rateKeyOf, type RateLimiter } from './http/rate-limit.js';
@@ -19,7 +22,10 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
 export interface ContextDeps {
+  /** The primary. */
   db: Db;
+  /** A read replica and what routes reads to it; absent without DATABASE_READ_URL. */
+  replica?: { db: Db; router: ReplicaRouter } | undefined;
   changes: ChangeFeed;
   authenticator: Authenticator;
   /** Told when a request could not be served because a dependency failed (for the log). */
@@ -43,16 +49,24 @@ export function createContextBuilder(deps: ContextDeps) {
         deps.rateLimiter?.takeRequest(rateKeyOf(ANONYMOUS, address));
         throw error;
       }
+      // A first sign-in writes: on a read-only database that will not pass by itself.
+      if (isReadOnly(error)) {
+        deps.logger.error({ requestId }, 'sign-in refused by the database: it is read-only (DATABASE_URL must name the primary)');
+        throw readOnlyDatabase(requestId);
+      }
       // The database did not answer: say so cleanly (503, retryable) instead of leaking the driver's message.
       deps.onUnavailable?.(error, requestId);
       throw unavailable(requestId);
     });
+    const requested = consistencyTokenOf(req.headers[CONSISTENCY_HEADER]);
+    const route = deps.replica ? await deps.replica.router.route(requested) : null;
+    const reads = route?.replica ? deps.replica!.db : deps.db;
     const rateKey = rateKeyOf(principal, address);
     deps.rateLimiter?.takeRequest(rateKey);
-    const fresh = (as: Principal = principal) => ({
-      access: createAccess(deps.db, as, onBatch),
-      loaders: createLoaders(deps.db, as, onBatch),
-    });
+    const on = (db: Db, as: Principal) => ({ db, access: createAccess(db, as, onBatch), loaders: createLoaders(db, as, onBatch) });
+    // After a mutation, its payload reads what it wrote: on the primary.
+    const fresh = (as: Principal = principal) => on(deps.db, as);
+    const consistency: Consistency = { requested, produced: null, freshAsOf: route?.freshAsOf ?? ((since) => since) };
     return {
       requestId,
       logger: deps.logger,
@@ -60,9 +74,17 @@ export function createContextBuilder(deps: ContextDeps) {
       deadline: Date.now() + deps.operationTimeoutMs,
       statementTimeoutMs: deps.statementTimeoutMs,
       principal,
-      db: deps.db,
+      primary: deps.db,
       changes: deps.changes,
-      ...fresh(),
+      consistency,
+      ...on(reads, principal),
+      ...(deps.replica
+        ? {
+            markCommitted: async () => {
+              consistency.produced = await deps.replica!.router.primaryPosition();
+            },
+          }
+        : {}),
       freshLoaders: () => fresh(),
       refreshAfterCommit: async () => {
         if (principal.kind !== 'user') return { principal, ...fresh() };

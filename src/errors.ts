@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'INTERNAL_SERVER_ERROR',
   'RATE_LIMITED',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -55,6 +56,14 @@ export const unavailable = (requestId: string) =>
   error('INTERNAL_SERVER_ERROR', 'The service is temporarily unavailable; try again shortly', {
     requestId,
     http: { status: 503, headers: new Map([['retry-after', '1']]) },
+  });
+
+/** The database refused a write because it is read-only (a replica, or a primary set read-only): retrying will not help until an operator acts. */
+export const readOnlyDatabase = (requestId: string) =>
+  error('INTERNAL_SERVER_ERROR', 'The service cannot write: its database is read-only. This is not temporary; retrying will not help', {
+    requestId,
+    retryable: false,
+    http: { status: 503 },
   });
 
 /** A statement hit the database's statement timeout: cancelled, its connection freed, nothing written. */

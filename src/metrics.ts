@@ -2,7 +2,8 @@
  * Prometheus metrics, one registry per server instance (tests run several
  * servers in one process). Names are part of the product's contract.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FeedHealth } from './cache/change-feed.js';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -67,3 +68,38 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The change feed's health, read when scraped. */
+export function observeFeedHealth(metrics: Metrics, health: () => FeedHealth): void {
+  new Gauge({
+    name: 'orgraph_change_feed_healthy',
+    help: 'Whether the caches may serve: 1 while the change feed is listening and its heartbeat was heard within CHANGE_FEED_MAX_SILENCE_MS',
+    registers: [metrics.registry],
+    collect() {
+      this.set(health().healthy ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'orgraph_change_feed_silence_seconds',
+    help: "Since the newest heartbeat this process heard back through the change feed was sent (absent on PGlite, which needs none)",
+    registers: [metrics.registry],
+    collect() {
+      const { silentMs } = health();
+      if (silentMs !== null) this.set(silentMs / 1000);
+    },
+  });
+}
+
+/** The read replica's replay lag, read when scraped. */
+export function observeReplicaLag(metrics: Metrics, lagMs: () => number | null): void {
+  new Gauge({
+    name: 'orgraph_replica_lag_seconds',
+    help: "How far the read replica's replay is behind the primary (absent while unknown: reads then go to the primary)",
+    registers: [metrics.registry],
+    collect() {
+      const lag = lagMs();
+      if (lag !== null) this.set(lag / 1000);
+      else this.reset();
+    },
+  });
+}

@@ -37,7 +37,10 @@ import { RateLimiter } from './http/rate-limit.js';
 import { createSchemaRoute, SCHEMA_PATH } from './http/schema-route.js';
 import { principalKey } from './identity/principal.js';
 import { createLogger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import { createMetrics, observeFeedHealth, observeReplicaLag, type Metrics } from './metrics.js';
+import { ReplicaRouter } from './db/replica.js';
+import { consistencyPlugin } from './graphql/consistency-plugin.js';
+import { idempotencyPlugin } from './graphql/idempotency-plugin.js';
 
 export interface Orgraph {
   readonly database: Database;
@@ -64,14 +67,36 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
   const metrics = createMetrics();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase({
-    url: config.database.url,
-    pgliteDir: config.database.pgliteDir,
+    ...config.database,
+    heartbeatMs: Math.max(50, Math.floor(config.changeFeedMaxSilenceMs / 4)),
     onStatement: () => metrics.dbStatements.inc(),
-    statementTimeoutMs: config.database.statementTimeoutMs,
   });
-  if (config.database.migrateOnStart) await database.migrate();
-  const changes = new ChangeFeed();
+  try {
+    // Either way a read-only database where the primary belongs stops the start with a message naming its host.
+    if (config.database.migrateOnStart) await database.migrate();
+    else await database.assertWritable();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const changes = new ChangeFeed(database.engine === 'postgres' ? config.changeFeedMaxSilenceMs : null);
+  observeFeedHealth(metrics, () => changes.health());
+  changes.onHealthChange(({ healthy, silentMs }) =>
+    healthy
+      ? logger.info({ silentMs }, 'change feed heard again: caches serve again')
+      : logger.warn({ silentMs }, 'change feed silent or down: nothing is served from the caches until it is heard again'),
+  );
   const stopWatching = await database.watchChanges(changes);
+  // Ready with its caches on, unless the feed stays silent (then it serves uncached, and says so in the log).
+  await changes.untilHealthy(config.changeFeedMaxSilenceMs);
+  const replica = database.replica && {
+    db: database.replica.db,
+    router: new ReplicaRouter(database.query, database.replica.query, () => changes.begin(), config.database.readMaxLagMs),
+  };
+  if (replica) {
+    replica.router.start();
+    observeReplicaLag(metrics, () => replica.router.status().lagMs);
+  }
   const responses: ResponseCache = new GenerationCache(changes, config.cacheBytes);
 
   const identity = await createIdentity(config.auth, {
@@ -85,6 +110,7 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
   const buildContext = createContextBuilder({
     rateLimiter: rateLimiter ?? undefined,
     db: database.db,
+    replica: replica ?? undefined,
     changes,
     authenticator: identity.authenticator,
     logger,
@@ -138,7 +164,9 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
       loggingPlugin(logger),
       responseStatusPlugin(),
       requestChecksPlugin(config.limits, rateLimiter),
-      responseCachePlugin(responses, metrics),
+      responseCachePlugin(responses, metrics, changes),
+      consistencyPlugin(),
+      idempotencyPlugin(),
       ...(config.introspection === 'authenticated' ? [introspectionForPrincipalsPlugin()] : []),
     ],
   });
@@ -182,7 +210,8 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
           () => true,
           () => false,
         );
-        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable' });
+        // The feed's health is shown, not required: a process whose caches are off still answers correctly.
+        return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unavailable', changeFeed: changes.health() });
       }
       case '/metrics':
         res.setHeader('content-type', metrics.registry.contentType);
@@ -209,6 +238,7 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
       identity.stop();
       await apollo.stop(); // drains in-flight requests and closes the HTTP server
       await stopWatching();
+      replica?.router.stop();
       await database.close();
     },
   };

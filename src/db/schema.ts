@@ -6,6 +6,7 @@
 export * from './tables/foundation.js';
 export * from './tables/catalog.js';
 export * from './tables/workspaces.js';
+export * from './tables/idempotency.js';
 
 import { auditEvents, machineClients, organizationMembers, organizationRole, organizations, users } from './tables/foundation.js';
 import { environmentEvents, environmentGenerations, environments, packages, packageVersions } from './tables/catalog.js';

@@ -9,6 +9,7 @@ import type { Db } from '../db/client.js';
 import type { Principal } from '../identity/principal.js';
 import type { Logger } from '../logger.js';
 import type { MutationContext, MutationState } from '../mutations/runner.js';
+import type { Consistency } from './consistency.js';
 import type { Loaders } from './loaders.js';
 
 export interface Context extends MutationContext {
@@ -32,9 +33,11 @@ export interface Context extends MutationContext {
    * what it wrote). Assign them to the context the resolver got: Apollo hands
    * resolvers a copy of the object the builder returns.
    */
-  freshLoaders(): Pick<Context, 'access' | 'loaders'>;
+  freshLoaders(): Pick<Context, 'db' | 'access' | 'loaders'>;
   /** The same after a commit, with the principal's organization roles read again (the mutation may have changed them). */
-  refreshAfterCommit(): Promise<Pick<Context, 'principal' | 'access' | 'loaders'>>;
+  refreshAfterCommit(): Promise<Pick<Context, 'principal' | 'db' | 'access' | 'loaders'>>;
+  /** What the request asked of, and its mutation gave for, read-your-writes (consistency.ts). */
+  consistency: Consistency;
   /** Present while a mutation resolver runs: its transaction, its audit note, and the scope it acts in. */
   mutation?: MutationState;
 }

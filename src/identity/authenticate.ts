@@ -3,8 +3,8 @@
  * anonymous. Anything else must be exactly one "Bearer <JWT>" that verifies
  * and names a user or an active machine client: a bad token of any kind is a
  * 401 for the whole request, never a silent fall-back to anonymous.
- * Principals are kept (by token identity) until the next write anywhere,
- * since a role, a membership or a client may change.
+ * Principals are kept (by token identity) until a write touches their
+ * organizations or their user, since a role, a membership or a client may change.
  */
 import type { ChangeFeed } from '../cache/change-feed.js';
 import type { GenerationCache } from '../cache/generation-cache.js';
@@ -12,7 +12,7 @@ import type { Db } from '../db/client.js';
 import { unauthenticated } from '../errors.js';
 import { identify, type TokenIdentity } from './claims.js';
 import type { SeenRecorder } from './last-seen.js';
-import { ANONYMOUS, type Principal, type UserPrincipal } from './principal.js';
+import { ANONYMOUS, principalTags, type Principal, type UserPrincipal } from './principal.js';
 import { activeMachineClient, actingRolesOf, upsertUserFromToken } from './principal-queries.js';
 import type { TokenVerifier } from './token-verifier.js';
 
@@ -20,7 +20,7 @@ export interface AuthenticatorDeps {
   db: Db;
   verify: TokenVerifier;
   claimsNamespace: string;
-  /** Principals by token identity, valid until the next write. */
+  /** Principals by token identity, valid until a write touches them. */
   principals: GenerationCache<Principal>;
   /** Told when signing in wrote (a new user, a changed profile), so no cache outlives it. */
   changes: ChangeFeed;
@@ -62,8 +62,9 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         return known;
       }
       const found = await lookUp(deps.db, identity);
-      if (found.wrote) deps.changes.changed();
-      else if (generation !== null) deps.principals.set(key, generation, found.principal, 1);
+      // A first sign-in touches only the new user (no one else can read it); a changed profile, the member lists that show it too.
+      if (found.wrote) deps.changes.changed(principalTags(found.principal));
+      else if (generation !== null) deps.principals.set(key, generation, found.principal, 1, principalTags(found.principal));
       deps.seen(found.principal);
       return found.principal;
     },

@@ -50,3 +50,21 @@ export function principalKey(principal: Principal): string {
       return JSON.stringify(['machine', principal.machineClientId, principal.organizationId, principal.role]);
   }
 }
+
+/**
+ * What a principal's cached answers (and the principal itself) depend on, as
+ * change-feed tags: everything a principal can read lies in the
+ * organizations it holds a role in (visibility starts there), and a write
+ * that changes its roles carries its user id. Anonymous answers depend on
+ * any write.
+ */
+export function principalTags(principal: Principal): string[] {
+  switch (principal.kind) {
+    case 'anonymous':
+      return ['*'];
+    case 'user':
+      return [`u:${principal.userId}`, ...[...principal.organizationRoles.keys()].map((id) => `o:${id}`)];
+    case 'machine':
+      return [`o:${principal.organizationId}`];
+  }
+}

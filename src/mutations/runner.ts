@@ -23,12 +23,14 @@ import type { Access } from '../access/held-roles.js';
 import { decide, type AccessRole } from '../access/roles.js';
 import { forbiddenBy } from '../access/refusals.js';
 import { levelOf, type NamedScope } from '../access/scopes.js';
-import type { ChangeFeed } from '../cache/change-feed.js';
+import { parseTouched, type ChangeFeed, type Touched } from '../cache/change-feed.js';
 import type { Db, Tx } from '../db/client.js';
-import { conflict, notFound, pastDeadline, tooSlow } from '../errors.js';
+import { sqlState } from '../db/sql-state.js';
+import { conflict, notFound, pastDeadline, readOnlyDatabase, tooSlow } from '../errors.js';
 import { principalKey, type Principal } from '../identity/principal.js';
 import type { Logger } from '../logger.js';
 import { appendAuditEvent } from './audit-trail.js';
+import { recordKey, type IdempotentRequest } from './idempotency.js';
 import { lockOrganization } from './organization-lock.js';
 
 /** What the resolver tells the audit log; the runner adds who, when, where and which request. */
@@ -54,8 +56,15 @@ export interface MutationContext extends AccessContext {
   requestId: string;
   logger: Logger;
   principal: Principal;
+  /** Where the request reads (a replica, perhaps). */
   db: Db;
+  /** The primary: every transaction of a mutation runs there. */
+  primary: Db;
   changes: ChangeFeed;
+  /** The request's Idempotency-Key, when it sent one (idempotency.ts). */
+  idempotency?: IdempotentRequest | null;
+  /** Called after a mutation commits: the request's answer then carries a consistency token (when reads may go to a replica). */
+  markCommitted?(): Promise<void>;
   /** Epoch milliseconds after which the operation stops. */
   deadline: number;
   /** The database's per-statement limit, which a transaction may only shorten. */
@@ -93,12 +102,11 @@ export async function runMutation<C extends MutationContext, T>(ctx: C, guard: M
       throw refusal;
     }
   }
-  try {
-    return await runAttempts(ctx, guard, scope ?? null, resolve);
-  } finally {
-    // Before the answer leaves: this process's next read must not come from a cache the mutation made stale.
-    ctx.changes.changed();
-  }
+  return runAttempts(ctx, guard, scope ?? null, resolve).catch((error: unknown) => {
+    // A refusal or bad input rolled everything back; any other failure may have come after the commit.
+    if (!(error instanceof GraphQLError)) ctx.changes.changed('all');
+    throw error;
+  });
 }
 
 async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope: NamedScope | null, resolve: () => Promise<T>): Promise<T> {
@@ -106,7 +114,7 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
     try {
       const remaining = ctx.deadline - Date.now();
       if (remaining <= 0) throw pastDeadline();
-      const result = await ctx.db.transaction(async (tx) => {
+      const result = await ctx.primary.transaction(async (tx) => {
         // No statement of this transaction, lock waits included, may outlive the operation's deadline.
         await tx.execute(sql.raw(`set local statement_timeout = ${Math.ceil(Math.min(remaining, ctx.statementTimeoutMs))}`));
         if (scope !== null) {
@@ -136,17 +144,28 @@ async function runAttempts<T>(ctx: MutationContext, guard: MutationGuard, scope:
           targetId: audit.targetId ?? null,
           details: audit.details ?? {},
         });
-        return value;
+        if (ctx.idempotency && !ctx.idempotency.recorded) await recordKey(tx, ctx.idempotency, organizationId);
+        return { value, touched: await touchedBy(tx) };
       });
+      // Only now, committed: a later mutation field of the same request does not record the key again.
+      if (ctx.idempotency) ctx.idempotency.recorded = true;
+      // Before the answer leaves: this process's next read must not come from a cache the mutation made stale.
+      ctx.changes.changed(result.touched);
+      await ctx.markCommitted?.().catch(() => {});
       // Committed: should the re-read fail, the payload's own reads will say so, not the mutation.
       Object.assign(ctx, await ctx.refreshAfterCommit().catch(() => ctx.freshLoaders()));
-      return result;
+      return result.value;
     } catch (error) {
       Object.assign(ctx, ctx.freshLoaders());
       if (scope !== null && isForbidden(error)) await recordDenial(ctx, guard.operation, scope, error);
       const code = sqlState(error);
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       if (code === '57014') throw tooSlow();
+      if (code === '23505' && isIdempotencyKeyConflict(error)) throw conflict('A request with this Idempotency-Key is running; retry it in a moment for its answer');
+      if (code === '25006') {
+        ctx.logger.error({ requestId: ctx.requestId, operation: guard.operation }, 'mutation refused by the database: it is read-only (DATABASE_URL must name the primary)');
+        throw readOnlyDatabase(ctx.requestId);
+      }
       if (code === 'OG001') throw conflict('An organization must keep at least one owner');
       if (code === 'OG003') throw conflict('A project must keep exactly one owner; transfer its ownership first');
       if (code === 'OG004') throw conflict("A workspace's everyone group cannot be deleted");
@@ -190,7 +209,7 @@ function auditHeader(ctx: MutationContext, operation: string) {
  * transaction (the mutation's was rolled back): owners see who tried what.
  */
 async function recordDenial(ctx: MutationContext, operation: string, scope: NamedScope, error: GraphQLError): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  await ctx.primary.transaction(async (tx) => {
     if (!(await lockOrganization(tx, scope.organizationId))) return;
     await appendAuditEvent(tx, {
       ...auditHeader(ctx, operation),
@@ -201,15 +220,20 @@ async function recordDenial(ctx: MutationContext, operation: string, scope: Name
       details: { code: String(error.extensions.code), message: error.message },
     });
   });
-  ctx.changes.changed();
+  ctx.changes.changed([`o:${scope.organizationId}`]);
 }
 
-/** The SQLSTATE of a database error, whichever driver (and Drizzle wrapper) raised it. */
-export function sqlState(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+function isIdempotencyKeyConflict(error: unknown): boolean {
+  for (let e = error as { constraint?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.constraint === 'idempotency_keys_principal_key_pk') return true;
   }
-  return undefined;
+  return false;
+}
+
+/** What the transaction's writes touched, as the change-feed triggers collected it (migration 0008). */
+async function touchedBy(tx: Tx): Promise<Touched> {
+  const { rows } = (await tx.execute(sql`select current_setting('orgraph.touched', true) as touched`)) as unknown as { rows: { touched: string | null }[] };
+  return parseTouched(rows[0]?.touched ?? '');
 }
 
 /** The mutation's state; only valid inside a resolver that `runMutation` called. */

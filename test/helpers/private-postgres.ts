@@ -22,7 +22,7 @@ export function postgresBinaries(): string | null {
   return bin && existsSync(join(bin, 'initdb')) ? bin : null;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
@@ -33,26 +33,25 @@ async function freePort(): Promise<number> {
 
 export interface PrivatePostgres {
   url: string;
+  port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
 }
 
-export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres> {
-  const dir = await mkdtemp(join(tmpdir(), 'orgraph-pg-'));
-  await chmod(dir, 0o777);
-  const data = join(dir, 'data');
-  const port = await freePort();
-  const asPostgres = (cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]);
-  await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+const asPostgres = (bin: string, cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]);
+
+/** A data directory's server on `port`, controlled with pg_ctl as the postgres user. */
+async function serve(bin: string, dir: string, data: string, port: number): Promise<PrivatePostgres> {
   const ctl = (action: string, extra: string[] = []) =>
-    asPostgres('pg_ctl', ['-D', data, '-w', '-t', '30', '-l', join(dir, 'log'), action, ...extra]);
+    asPostgres(bin, 'pg_ctl', ['-D', data, '-w', '-t', '30', '-l', join(dir, 'log'), action, ...extra]);
   const start = async () => {
     await ctl('start', ['-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`]);
   };
   await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    port,
     start,
     stop: async () => {
       await ctl('stop', ['-m', 'fast']);
@@ -62,4 +61,26 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function workDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'orgraph-pg-'));
+  await chmod(dir, 0o777);
+  return dir;
+}
+
+export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres> {
+  const dir = await workDir();
+  const data = join(dir, 'data');
+  // initdb's trust also lets replication connections in from loopback, which startReplica needs.
+  await asPostgres(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  return serve(bin, dir, data, await freePort());
+}
+
+/** A streaming replica of `primary` (pg_basebackup -R: it follows the primary's WAL), read-only, on a port of its own. */
+export async function startReplica(bin: string, primary: PrivatePostgres): Promise<PrivatePostgres> {
+  const dir = await workDir();
+  const data = join(dir, 'data');
+  await asPostgres(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync']);
+  return serve(bin, dir, data, await freePort());
 }

@@ -25,20 +25,25 @@ beforeAll(async () => {
 
 describe("the README's CI example", () => {
   it('gets a machine token, pushes a generation and publishes a package', async () => {
-    const { stdout } = await promisify(execFile)('sh', ['-c', script], {
-      env: {
-        PATH: process.env.PATH,
-        AUTH_TOKEN_URL: t.issuer.tokenUrl,
-        AUDIENCE: t.issuer.audience,
-        CLIENT_ID: 'acme-ci',
-        CLIENT_SECRET: 'not-checked-by-the-test-issuer',
-        ORGRAPH_URL: t.server.url,
-        ORGANIZATION_ID: org.id,
-        ENVIRONMENT_ID: environmentId,
-      },
-    });
+    const run = () =>
+      promisify(execFile)('sh', ['-c', script], {
+        env: {
+          PATH: process.env.PATH,
+          AUTH_TOKEN_URL: t.issuer.tokenUrl,
+          AUDIENCE: t.issuer.audience,
+          CLIENT_ID: 'acme-ci',
+          CLIENT_SECRET: 'not-checked-by-the-test-issuer',
+          ORGRAPH_URL: t.server.url,
+          ORGANIZATION_ID: org.id,
+          ENVIRONMENT_ID: environmentId,
+          RUN_ID: 'build-17',
+        },
+      });
+    const { stdout } = await run();
     expect(stdout).not.toContain('"errors"');
     expect(stdout).toContain('"pushEnvironmentGeneration":{"generation":{"number":2}}');
+    // The same run again (a CI retry): its Idempotency-Keys get the first answers, and nothing is pushed twice.
+    expect((await run()).stdout).toBe(stdout);
 
     const read = await t.server.graphql(org.owner.token, `{ organization(slug: "acme") {
       environment(name: "web") { currentGeneration { number description createdBy { ... on MachineClient { clientId } } } }

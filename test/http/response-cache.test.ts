@@ -104,11 +104,12 @@ describe('the response cache', () => {
     await eventually(() => nameOf(t.server, org.owner.token, 'cached'), 'changed by hand');
   });
 
-  it('has every table tell of its writes (a new table needs the trigger of migration 0006)', async () => {
+  it("has every table tell of its writes (a new table calls migration 0008's orgraph_watch_table)", async () => {
     const { rows } = (await t.server.orgraph.database.db.execute(sql`
-      select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      select c.relname, w.tgname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      cross join (values ('orgraph_notify_insert'), ('orgraph_notify_update'), ('orgraph_notify_delete'), ('orgraph_notify_truncate')) w(tgname)
       where n.nspname = 'public' and c.relkind in ('r', 'p')
-        and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'orgraph_notify_change')`)) as { rows: unknown[] };
+        and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = w.tgname)`)) as { rows: unknown[] };
     expect(rows).toEqual([]);
   });
 

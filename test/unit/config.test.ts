@@ -16,9 +16,26 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.port).toBe(4000);
     expect(config.host).toBe('127.0.0.1');
-    expect(config.database).toEqual({ url: undefined, pgliteDir: '.data/pglite', migrateOnStart: true, statementTimeoutMs: 5000 });
+    expect(config.database).toEqual({
+      url: undefined,
+      directUrl: undefined,
+      readUrl: undefined,
+      readMaxLagMs: 1000,
+      poolSize: 10,
+      pgliteDir: '.data/pglite',
+      migrateOnStart: true,
+      statementTimeoutMs: 5000,
+      migrationLockTimeoutMs: 60_000,
+    });
     expect(config.introspection).toBe('all');
     expect(config.auth.kind).toBe('dev');
+  });
+
+  it('takes the direct connection from DATABASE_URL unless DATABASE_DIRECT_URL names another', () => {
+    const pooled = 'postgres://app@pgbouncer:6432/orgraph';
+    expect(loadConfig({ DATABASE_URL: pooled }).database.directUrl).toBe(pooled);
+    expect(loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'postgres://app@db:5432/orgraph' }).database.directUrl).toBe('postgres://app@db:5432/orgraph');
+    expect(problemsOf({ DATABASE_DIRECT_URL: 'postgres://app@db:5432/orgraph' })).toEqual(['DATABASE_DIRECT_URL: DATABASE_DIRECT_URL needs DATABASE_URL as well']);
   });
 
   it('refuses production without AUTH_ISSUER', () => {

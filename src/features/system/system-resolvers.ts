@@ -23,7 +23,7 @@ export const systemResolvers: Resolvers = {
       const known = knownMigrationCount();
       return {
         database: { ok, latencyMs },
-        changeFeed: { alive: ctx.changes.generation() !== null },
+        changeFeed: { alive: ctx.changes.health().healthy },
         migrations: { applied, known, upToDate: applied >= known },
       };
     },
