@@ -81,7 +81,7 @@ export function observeFeedHealth(metrics: Metrics, health: () => FeedHealth): v
   });
   new Gauge({
     name: 'orgraph_change_feed_silence_seconds',
-    help: "Since the newest heartbeat this process heard back through the change feed was sent (absent on PGlite, which needs none)",
+    help: "Since the newest heartbeat this process heard back through the change feed was sent (absent where the feed is in-process and needs none)",
     registers: [metrics.registry],
     collect() {
       const { silentMs } = health();
