@@ -18,102 +18,35 @@
  *   BENCH_NODE_ARGS         more node flags for the Orgraph processes (after those of `npm start`), e.g. "--trace-gc"
  *   TEST_DATABASE_URL       a Postgres role that may create databases; unset: no Postgres rows
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { admin } from '../test/helpers/database.js';
 import { startIssuer, type TestIssuer } from '../test/helpers/issuer.js';
-import { cpuMsOf, cpuMsOfAll, load, metric, post, rssOf, sampleRss, startProcess, type LoadResult, type ServerProcess } from './load.js';
-import { bodyOf, BENCH_ORG, ROWS, STATEMENT_CHECK_SIZES, type Fixture, type QueryName } from './queries.js';
+import { runDrift } from './drift.js';
+import { startProcess, type ServerProcess } from './load.js';
+import { measure, measureAB, observeBackends, probe, statementsFor, type Row, type Target } from './measure.js';
+import { BENCH_ORG, ROWS, STATEMENT_CHECK_SIZES, type Fixture, type QueryName } from './queries.js';
+import { renderReport } from './report.js';
 import { seedCatalog } from './seed.js';
-
-// ---------------------------------------------------------------- settings
-
-function numberFrom(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number from ${min} to ${max}`);
-  return value;
-}
-
-/** The node flags `npm start` gives Orgraph (its heap settings), so that the bench runs what users run. */
-function startFlags(): string[] {
-  const start: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start;
-  const match = /^node((?: --[\w-]+(?:=\S+)?)*) --import tsx src\/main\.ts$/.exec(start);
-  if (!match) throw new Error(`package.json's start script is no longer "node <flags> --import tsx src/main.ts": ${start}`);
-  return match[1]!.split(' ').filter(Boolean);
-}
-
-const settings = {
-  duration: numberFrom('BENCH_DURATION', 8, 1, 600),
-  warmup: numberFrom('BENCH_WARMUP', 2, 0, 600),
-  connections: numberFrom('BENCH_CONNECTIONS', 50, 1, 1000),
-  // Even by default, so that each server is loaded first as often as second: the first one's after-load
-  // work shares the cores with the second, and an odd count would give that place to one side more often.
-  abRounds: numberFrom('BENCH_AB_ROUNDS', 4, 1, 10),
-  driftRequests: numberFrom('BENCH_DRIFT_REQUESTS', 100_000, 0, 10_000_000),
-  driftCheckpoint: numberFrom('BENCH_DRIFT_CHECKPOINT', 10_000, 1, 10_000_000),
-  driftQuery: (process.env.BENCH_DRIFT_QUERY ?? 'scalar') as QueryName,
-  driftIdle: numberFrom('BENCH_DRIFT_IDLE', 20, 0, 300),
-  cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
-  nodeArgs: [...startFlags(), ...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)],
-  postgresUrl: process.env.TEST_DATABASE_URL || undefined,
-};
-if (settings.driftQuery !== 'scalar' && settings.driftQuery !== 'nested') throw new Error('BENCH_DRIFT_QUERY must be scalar or nested');
-if (settings.driftRequests > 0 && settings.driftCheckpoint >= settings.driftRequests) {
-  throw new Error('BENCH_DRIFT_CHECKPOINT must be below BENCH_DRIFT_REQUESTS');
-}
-
-const ROOT = resolve(import.meta.dirname, '..');
-const MAIN = join(ROOT, 'src/main.ts');
-const BENCH_SERVER = join(ROOT, 'bench/server.ts');
-const RULES_OFF = new URL('./read-rules-off.ts', import.meta.url).href;
-const GC_ON_SIGNAL = new URL('./gc-on-signal.ts', import.meta.url).href;
-const ORGRAPH_READY = /Orgraph listening on (http:\/\/\S+)\/graphql/;
-const BENCH_READY = /^BENCH_READY (http:\/\/\S+)$/;
-const OWNER = 'auth0|bench-owner';
-/** Orgraph with its response and principal caches off: every request takes the database path. */
-const UNCACHED = { CACHE_MB: '0' };
-/** What bench/without-read-rules.ts writes to the log of the process it runs in. */
-const RULES_OFF_MARKER = '[bench] read access checks are off in this process';
-const ALL_QUERIES = ['scalar', 'nested'] as const satisfies readonly QueryName[];
-/** The queries loaded (BENCH_QUERIES=nested to profile one of them); every server is still checked on both. */
-const QUERY_NAMES = (process.env.BENCH_QUERIES ?? 'scalar,nested').split(',').map((q) => q.trim()) as QueryName[];
-if (QUERY_NAMES.length === 0 || QUERY_NAMES.some((q) => !(ALL_QUERIES as readonly QueryName[]).includes(q))) throw new Error('BENCH_QUERIES must list scalar and/or nested');
-
-// ---------------------------------------------------------------- types
-
-interface Target {
-  key: string;
-  label: string;
-  process: ServerProcess;
-  /** The GraphQL endpoint. */
-  endpoint: string;
-  /** Base URL with Orgraph's /metrics, for the statement counter; null for the baselines. */
-  metricsBase: string | null;
-  /** Its Postgres connections' application_name (PGAPPNAME), for their backends' CPU time; null without Postgres. */
-  postgresApp: string | null;
-  /** This server's exact response to each query: every loaded response must equal it. */
-  expected: Partial<Record<QueryName, string>>;
-}
-
-interface Row {
-  query: QueryName;
-  label: string;
-  result: LoadResult | null;
-  peakRss: number | null;
-  sqlPerRequest: number | null;
-  /** CPU time of the server process per request, in ms. */
-  cpuPerRequest: number | null;
-  /** CPU time of the Postgres backends per request, in ms (Postgres rows only). */
-  dbCpuPerRequest: number | null;
-  graphqlErrors: number;
-  note?: string;
-}
+import {
+  ALL_QUERIES,
+  appName,
+  BENCH_READY,
+  BENCH_SERVER,
+  log,
+  MAIN,
+  ORGRAPH_READY,
+  OWNER,
+  QUERY_NAMES,
+  revision,
+  RULES_OFF,
+  RULES_OFF_MARKER,
+  settings,
+  UNCACHED,
+} from './settings.js';
 
 // ---------------------------------------------------------------- cleanup
 
@@ -129,32 +62,6 @@ function cleanup(): Promise<void> {
 }
 process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
-
-// ---------------------------------------------------------------- helpers
-
-/** The commit measured, and whether the code it runs differs from it (read-only git commands; absent outside a checkout). */
-function revision(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = git('status', '--porcelain', '--', 'src', 'schema', 'migrations', 'package.json') !== '';
-    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/, schema/, migrations/ or package.json' : ''}`;
-  } catch {
-    return 'commit unknown';
-  }
-}
-
-const log = (message: string) => console.error(`[bench] ${message}`);
-const appName = (processName: string) => `orgraph-bench-${processName}`;
-
-async function adminQuery(url: string, statement: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 function orgraphEnv(issuer: TestIssuer, database: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
@@ -175,129 +82,6 @@ function orgraphEnv(issuer: TestIssuer, database: Record<string, string>): Recor
   };
 }
 
-async function probe(endpoint: string, token: string, query: QueryName, slug = BENCH_ORG): Promise<string> {
-  const { status, text } = await post(endpoint, token, bodyOf(query, slug));
-  if (status !== 200 || text.includes('"errors"')) throw new Error(`${endpoint} answered ${status}: ${text.slice(0, 500)}`);
-  return text;
-}
-
-let probes = 0;
-
-/**
- * SQL statements one request costs, from Orgraph's orgraph_db_statements_total. The document carries a
- * comment of its own, so that a response cache cannot answer it: this counts the database path.
- */
-async function statementsFor(target: Target, token: string, query: QueryName, slug: string): Promise<number> {
-  const before = await metric(target.metricsBase!, 'orgraph_db_statements_total');
-  const body = JSON.parse(bodyOf(query, slug)) as { query: string };
-  body.query += `\n# statements probe ${++probes}`;
-  const { status, text } = await post(target.endpoint, token, JSON.stringify(body));
-  if (status !== 200 || text.includes('"errors"')) throw new Error(`${target.endpoint} answered ${status}: ${text.slice(0, 500)}`);
-  return (await metric(target.metricsBase!, 'orgraph_db_statements_total')) - before;
-}
-
-/**
- * Waits (bounded) until Orgraph has finished the operations autocannon left in
- * flight when it stopped (neither operations nor SQL statements move for two
- * readings in a row), so that counters cover whole requests and the next row
- * starts on an idle server. Returns the operations counter.
- */
-async function settle(target: Target): Promise<number> {
-  const read = async () =>
-    `${await metric(target.metricsBase!, 'orgraph_graphql_operations_total')}/${await metric(target.metricsBase!, 'orgraph_db_statements_total')}`;
-  let last = await read();
-  let quiet = 0;
-  for (let i = 0; i < 100 && quiet < 2; i++) {
-    await sleep(250);
-    const now = await read();
-    quiet = now === last ? quiet + 1 : 0;
-    last = now;
-  }
-  return Number(last.split('/')[0]);
-}
-
-/** The 1-minute load average at the start of each measurement: other work on the machine shows here. */
-const loadSamples: number[] = [];
-
-/** The Postgres backends of a server (by application_name), for their CPU time. */
-let backendsOf: (app: string) => Promise<number[]> = async () => [];
-
-async function measure(target: Target, token: string, query: QueryName, duration: number, warmup: number): Promise<Omit<Row, 'label' | 'query'>> {
-  loadSamples.push(loadavg()[0]!);
-  const body = bodyOf(query);
-  const expectBody = target.expected[query]!;
-  const peak = sampleRss(target.process.pid);
-  if (warmup > 0) await load({ url: target.endpoint, body, token, connections: settings.connections, duration: warmup, expectBody });
-  const counters = async () => {
-    const operations = target.metricsBase ? await settle(target) : (await sleep(300), null);
-    return {
-      operations,
-      cpu: cpuMsOf(target.process.pid),
-      dbCpu: target.postgresApp ? cpuMsOfAll(await backendsOf(target.postgresApp)) : null,
-      statements: target.metricsBase ? await metric(target.metricsBase, 'orgraph_db_statements_total') : NaN,
-      errors: target.metricsBase ? (await metric(target.metricsBase, 'orgraph_graphql_errors_total')) || 0 : 0,
-    };
-  };
-  const before = await counters();
-  const result = await load({ url: target.endpoint, body, token, connections: settings.connections, duration, expectBody });
-  const after = await counters();
-  const peakRss = peak();
-  // Orgraph: per operation it finished, those still in flight when autocannon stopped included.
-  const served = after.operations !== null && before.operations !== null ? after.operations - before.operations : result.requests;
-  return {
-    result,
-    peakRss,
-    sqlPerRequest: target.metricsBase ? (after.statements - before.statements) / served : null,
-    cpuPerRequest: after.cpu !== null && before.cpu !== null ? (after.cpu - before.cpu) / served : null,
-    dbCpuPerRequest: after.dbCpu !== null && before.dbCpu !== null ? (after.dbCpu - before.dbCpu) / served : null,
-    graphqlErrors: after.errors - before.errors,
-  };
-}
-
-/** Alternates two targets for `rounds` rounds and combines each one's runs. */
-async function measureAB(a: Target, b: Target, token: string, query: QueryName, rounds: number) {
-  const runs = new Map<string, Omit<Row, 'label' | 'query'>[]>([
-    [a.key, []],
-    [b.key, []],
-  ]);
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? [a, b] : [b, a];
-    for (const target of order) {
-      log(`  ${query}: ${target.label}, round ${round + 1}/${rounds}`);
-      runs.get(target.key)!.push(await measure(target, token, query, settings.duration, settings.warmup));
-    }
-  }
-  const combine = (list: Omit<Row, 'label' | 'query'>[]): Omit<Row, 'label' | 'query'> => {
-    const requests = list.reduce((sum, r) => sum + r.result!.requests, 0);
-    const seconds = list.reduce((sum, r) => sum + r.result!.seconds, 0);
-    const mean = (pick: (r: LoadResult) => number) => list.reduce((sum, r) => sum + pick(r.result!), 0) / list.length;
-    return {
-      result: {
-        requests,
-        seconds,
-        rps: requests / seconds,
-        p50: mean((r) => r.p50),
-        p99: mean((r) => r.p99),
-        failures: list.reduce((sum, r) => sum + r.result!.failures, 0),
-      },
-      peakRss: Math.max(...list.map((r) => r.peakRss ?? 0)) || null,
-      sqlPerRequest: list.reduce((sum, r) => sum + (r.sqlPerRequest ?? 0) * r.result!.requests, 0) / requests,
-      cpuPerRequest: list.reduce((sum, r) => sum + (r.cpuPerRequest ?? 0) * r.result!.requests, 0) / requests,
-      dbCpuPerRequest: list.every((r) => r.dbCpuPerRequest !== null)
-        ? list.reduce((sum, r) => sum + r.dbCpuPerRequest! * r.result!.requests, 0) / requests
-        : null,
-      graphqlErrors: list.reduce((sum, r) => sum + r.graphqlErrors, 0),
-    };
-  };
-  return { a: combine(runs.get(a.key)!), b: combine(runs.get(b.key)!), rps: (k: string) => runs.get(k)!.map((r) => r.result!.rps) };
-}
-
-const mib = (bytes: number | null) => (bytes === null ? 'n/a' : (bytes / 1024 / 1024).toFixed(0));
-const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : 'n/a');
-const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a');
-const pct = (v: number) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
-
-// ---------------------------------------------------------------- main
 
 async function main() {
   const logDir = mkdtempSync(join(tmpdir(), 'orgraph-bench-'));
@@ -315,8 +99,8 @@ async function main() {
   let postgresDbUrl: string | null = null;
   if (settings.postgresUrl) {
     const name = `orgraph_bench_${randomBytes(6).toString('hex')}`;
-    await adminQuery(settings.postgresUrl, `create database ${name}`);
-    cleanups.push(() => adminQuery(settings.postgresUrl!, `drop database if exists ${name} with (force)`));
+    await admin(settings.postgresUrl, `create database ${name}`);
+    cleanups.push(() => admin(settings.postgresUrl!, `drop database if exists ${name} with (force)`));
     const url = new URL(settings.postgresUrl);
     url.pathname = `/${name}`;
     postgresDbUrl = url.href;
@@ -324,8 +108,9 @@ async function main() {
     const observer = new pg.Client({ connectionString: postgresDbUrl, application_name: 'orgraph-bench-observer' });
     await observer.connect();
     cleanups.push(() => observer.end());
-    backendsOf = async (app) =>
-      (await observer.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [app])).rows.map((r) => r.pid);
+    observeBackends(async (app) =>
+      (await observer.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [app])).rows.map((r) => r.pid),
+    );
   } else {
     log('TEST_DATABASE_URL unset: the Postgres rows are skipped');
   }
@@ -470,142 +255,13 @@ async function main() {
     rows.push({ query, label: abOff.label, ...ab[query].a }, { query, label: abOn.label, ...ab[query].b });
   }
 
-  // RSS drift on a fresh Orgraph process: readings 1 s after the load, and after two full garbage
-  // collections (bench/gc-on-signal.ts) and BENCH_DRIFT_IDLE seconds, so that they compare live memory:
-  // V8 hands freed pages back to the system only after its memory reducer sees an idle heap, which
-  // takes longer than 5 s; shorter waits read what the process still holds, not what it uses.
-  type Reading = { requests: number; rss: number | null; idleRss: number | null; idleHeap: number };
-  let drift: { engine: string; query: QueryName; readings: Reading[]; peak: number | null; rps: number; failures: number } | null = null;
-  if (settings.driftRequests > 0) {
-    const engine = postgresDbUrl ? 'Postgres' : 'PGlite';
-    log(`RSS drift: a fresh Orgraph on ${engine}, ${settings.driftRequests} ${settings.driftQuery} requests`);
-    // Uncached, so that every request takes the whole path (token, principal, loaders, SQL, execution).
-    const proc = await started('orgraph-drift', MAIN, { ...orgraphEnv(issuer, postgresDbUrl ? { DATABASE_URL: postgresDbUrl } : { PGLITE_DIR: 'memory://' }), ...UNCACHED }, ORGRAPH_READY, {
-      orgraph: true,
-      nodeArgs: ['--expose-gc', '--import', GC_ON_SIGNAL],
-    });
-    if (!postgresDbUrl) await seed(proc.url);
-    const endpoint = `${proc.url}/graphql`;
-    const expectBody = await probe(endpoint, token, settings.driftQuery);
-    const read = async (requests: number): Promise<Reading> => {
-      await sleep(1000);
-      const rss = rssOf(proc.pid);
-      for (let i = 0; i < 2; i++) {
-        process.kill(proc.pid, 'SIGUSR2');
-        await sleep(1000);
-      }
-      await sleep(settings.driftIdle * 1000);
-      const reading = { requests, rss, idleRss: rssOf(proc.pid), idleHeap: await metric(proc.url, 'orgraph_nodejs_heap_size_used_bytes') };
-      log(`  after ${requests} requests: RSS ${mib(reading.rss)} MiB, ${mib(reading.idleRss)} MiB after full GCs`);
-      return reading;
-    };
-    const readings = [await read(0)];
-    const peak = sampleRss(proc.pid, 250);
-    let done = 0;
-    let seconds = 0;
-    let failures = 0;
-    for (const amount of [settings.driftCheckpoint, settings.driftRequests - settings.driftCheckpoint]) {
-      const r = await load({ url: endpoint, body: bodyOf(settings.driftQuery), token, connections: settings.connections, amount, expectBody });
-      done += amount;
-      seconds += r.seconds;
-      failures += r.failures;
-      readings.push(await read(done));
-    }
-    drift = { engine, query: settings.driftQuery, readings, peak: peak(), rps: done / seconds, failures };
-    await proc.stop();
-  }
+  // RSS drift on a fresh, uncached Orgraph process (bench/drift.ts).
+  const drift =
+    settings.driftRequests > 0
+      ? await runDrift(started, orgraphEnv(issuer, abDatabase), abEngine, token, postgresDbUrl ? null : seed)
+      : null;
 
-  // ------------------------------------------------------------ report
-  const byKey = (query: QueryName, prefix: string) => rows.find((r) => r.query === query && r.label.startsWith(prefix))?.result?.rps;
-  const out: string[] = [];
-  out.push(
-    `Orgraph benchmark, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${measured}: Node ${process.version}, ` +
-      `${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
-      `${settings.connections} connections, ${settings.duration} s per row after ${settings.warmup} s of warm-up; ` +
-      `@requiresRole rows: ${settings.abRounds} alternating rounds combined; Orgraph processes run with node ${settings.nodeArgs.join(' ') || '(no flags)'}. Load generator and servers share the machine; ` +
-      `1-min load average ${startLoad.toFixed(1)} at start, ${Math.min(...loadSamples).toFixed(1)} to ${Math.max(...loadSamples).toFixed(1)} during the rows ` +
-      `(the benchmark itself accounts for about 2).`,
-    '',
-    '| query | server | req/s | p50 ms | p99 ms | peak RSS MiB | SQL/req | CPU ms/req | Postgres CPU ms/req | vs bare Apollo | vs raw Node |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  );
-  for (const row of rows) {
-    const r = row.result;
-    if (!r) {
-      out.push(`| ${row.query} | ${row.label} | ${row.note} | | | | | | | | |`);
-      continue;
-    }
-    const problems = r.failures + row.graphqlErrors;
-    const label = problems ? `${row.label} (**${problems} failed**)` : row.label;
-    out.push(
-      `| ${row.query} | ${label} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${mib(row.peakRss)} | ` +
-        `${row.sqlPerRequest === null ? '-' : row.sqlPerRequest.toFixed(1)} | ${row.cpuPerRequest === null ? 'n/a' : ms(row.cpuPerRequest)} | ${row.dbCpuPerRequest === null ? '-' : ms(row.dbCpuPerRequest)} | ${ratio(r.rps, byKey(row.query, '(b)'))} | ${ratio(r.rps, byKey(row.query, '(a)'))} |`,
-    );
-  }
-  out.push('', 'SQL statements for one request (orgraph_db_statements_total before/after):', '');
-  const columns = Object.keys(statements[0]?.counts ?? {});
-  out.push(`| server | ${columns.map((c) => (c === 'scalar' ? 'scalar' : `${c.replace('nested ', 'nested, ')} environments`)).join(' | ')} |`);
-  out.push(`| --- | ${columns.map(() => '---:').join(' | ')} |`);
-  for (const s of statements) out.push(`| ${s.label} | ${columns.map((c) => s.counts[c]).join(' | ')} |`);
-
-  out.push('', 'Targets (ratios from this run):', '');
-  const nestedApollo = byKey('nested', '(b)');
-  const nestedPg = byKey('nested', '(d)');
-  const nestedLite = byKey('nested', '(c)');
-  const pgliteText = `PGlite: ${ratio(nestedLite, nestedApollo)}`;
-  out.push(
-    !QUERY_NAMES.includes('nested')
-      ? '- Nested 100-row query: not loaded (BENCH_QUERIES)'
-      : nestedPg && nestedApollo
-      ? `- Nested 100-row query, Orgraph on Postgres vs bare Apollo from memory: ${ratio(nestedPg, nestedApollo)} (target >= 1.00x): ` +
-          `${nestedPg >= nestedApollo ? 'MET' : `MISSED (${((1 - nestedPg / nestedApollo) * 100).toFixed(1)}% below it)`}; ${pgliteText}`
-      : `- Nested 100-row query, Orgraph on Postgres vs bare Apollo: not measured (TEST_DATABASE_URL unset); ${pgliteText}`,
-  );
-  const nestedUncached = rows.find((r) => r.query === 'nested' && r.label === abOn.label)?.result?.rps;
-  if (nestedUncached && nestedApollo) {
-    out.push(`- The same without the response cache (${abOn.label}): ${ratio(nestedUncached, nestedApollo)} of bare Apollo (reported, no target)`);
-  }
-  for (const query of QUERY_NAMES) {
-    const off = ab[query].a.result!.rps;
-    const on = ab[query].b.result!.rps;
-    const overhead = (off - on) / off;
-    const cpuOff = ab[query].a.cpuPerRequest;
-    const cpuOn = ab[query].b.cpuPerRequest;
-    const rounds = (k: string) => ab[query].rps(k).map((v) => v.toFixed(0)).join(', ');
-    out.push(
-      `- @requiresRole overhead, ${query} query (${abEngine}): ${pct(overhead)} of req/s (off ${off.toFixed(0)}, on ${on.toFixed(0)}; ` +
-        `rounds off: ${rounds(abOff.key)}, on: ${rounds(abOn.key)}) (target <= 5%): ` +
-        `${overhead <= 0.05 ? 'MET' : `MISSED by ${((overhead - 0.05) * 100).toFixed(1)} points`}; ` +
-        `server CPU per request ${cpuOff && cpuOn ? `${ms(cpuOff)} -> ${ms(cpuOn)} ms (${pct((cpuOn - cpuOff) / cpuOff)})` : 'n/a'}`,
-    );
-  }
-  for (const s of statements) {
-    const [small, large] = STATEMENT_CHECK_SIZES.map((size) => s.counts[`nested ${size}`]);
-    out.push(
-      `- Statements per request, nested query, 3 vs 30 environments, ${s.label}: ${small} vs ${large} (target: equal): ${small === large ? 'MET' : 'MISSED'}`,
-    );
-    const [plain, flagged] = [s.counts[`nested ${ROWS}`], s.counts[`nested ${ROWS} + viewerCan`]];
-    if (flagged !== undefined) {
-      out.push(`- Statements per request, nested query with viewerCan on its ${ROWS} environments, ${s.label}: ${flagged} vs ${plain} without (target: equal): ${flagged === plain ? 'MET' : 'MISSED'}`);
-    }
-  }
-  if (drift) {
-    const [, early, late] = drift.readings;
-    const change = early?.idleRss && late?.idleRss ? (late.idleRss - early.idleRss) / early.idleRss : NaN;
-    const loaded = early?.rss && late?.rss ? (late.rss - early.rss) / early.rss : NaN;
-    out.push(
-      `- RSS drift, fresh Orgraph on ${drift.engine} with CACHE_MB=0, ${drift.query} query at ${drift.rps.toFixed(0)} req/s${drift.failures ? ` (**${drift.failures} failed**)` : ''}: ` +
-        `RSS after full GCs: ` +
-        drift.readings.map((r) => `${r.requests} requests ${mib(r.idleRss)} MiB`).join(', ') +
-        ` (heap used ${drift.readings.map((r) => mib(r.idleHeap)).join(' / ')} MiB; 1 s after the load: ${drift.readings.map((r) => mib(r.rss)).join(' / ')} MiB, ` +
-        `${pct(loaded)}; peak ${mib(drift.peak)} MiB); ` +
-        `${settings.driftCheckpoint} -> ${settings.driftRequests} requests: ${pct(change)} (target within 10%): ${Math.abs(change) <= 0.1 ? 'MET' : 'MISSED'}`,
-    );
-  } else {
-    out.push('- RSS drift: skipped (BENCH_DRIFT_REQUESTS=0)');
-  }
-  if (settings.cpuProfDir) out.push('', `CPU profiles of the Orgraph processes: ${settings.cpuProfDir}`);
-  console.log(out.join('\n'));
+  console.log(renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift }));
 }
 
 main()

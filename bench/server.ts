@@ -14,25 +14,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet } from 'jose';
+import { readBody } from '../src/http/body.js';
 import { createTokenVerifier } from '../src/identity/token-verifier.js';
 import { createBareApollo } from './bare-apollo.js';
 import { QUERIES, type Fixture } from './queries.js';
 
 const MAX_BODY = 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) reject(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 function fixture(): Fixture {
   const file = process.env.BENCH_FIXTURE;
@@ -62,7 +49,7 @@ function rawHandler(data: Fixture): Handler {
 
 async function listen(handler: Handler) {
   const server = createServer((req, res) => {
-    readBody(req)
+    readBody(req, MAX_BODY)
       .then((body) => handler(req, res, body))
       .catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
