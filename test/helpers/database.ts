@@ -4,7 +4,9 @@
  * (created per test file so files run in parallel, dropped afterwards).
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import type { TestOrgraph } from './orgraph.js';
 
 export const engine = process.env.ORGRAPH_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
@@ -29,6 +31,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 
 export async function admin(url: string, statement: string) {
   const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A statement on a connection of its own, as psql or a script would send it (PGlite: its one connection). */
+export async function outsideSql(target: TestOrgraph, statement: string): Promise<void> {
+  if (engine === 'pglite') {
+    await target.orgraph.database.db.execute(sql.raw(statement));
+    return;
+  }
+  const client = new pg.Client({ connectionString: target.databaseEnv.DATABASE_URL });
   await client.connect();
   try {
     await client.query(statement);

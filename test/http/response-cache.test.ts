@@ -4,9 +4,8 @@
  * process, another Orgraph on the same database, or SQL from outside.
  */
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engine } from '../helpers/database.js';
+import { engine, outsideSql } from '../helpers/database.js';
 import { CHANGE_MEMBER_ROLE, REMOVE_MEMBER, UPDATE_ORGANIZATION as RENAME } from '../helpers/operations.js';
 import type { TestOrgraph } from '../helpers/orgraph.js';
 import type { SeededOrganization } from '../helpers/seed.js';
@@ -190,18 +189,3 @@ describe.runIf(engine === 'postgres')('the response cache across processes (real
     }, true);
   });
 });
-
-/** A statement on a connection of its own, as psql or a script would send it. */
-async function outsideSql(target: TestOrgraph, statement: string): Promise<void> {
-  if (engine === 'pglite') {
-    await target.orgraph.database.db.execute(sql.raw(statement));
-    return;
-  }
-  const client = new pg.Client({ connectionString: target.databaseEnv.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}

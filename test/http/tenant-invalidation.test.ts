@@ -5,11 +5,9 @@
  * users sign in; and, checked as a property over random writes, no cached
  * answer a write could change is served after it.
  */
-import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { engine } from '../helpers/database.js';
+import { engine, outsideSql } from '../helpers/database.js';
 import { expectOk } from '../helpers/expect.js';
 import { fcOptions } from '../helpers/fast-check.js';
 import { ADD_MEMBER, CHANGE_MEMBER_ROLE, REMOVE_MEMBER, UPDATE_ORGANIZATION as RENAME } from '../helpers/operations.js';
@@ -28,17 +26,6 @@ const VIEWER = '{ viewer { kind user { subject name emailVerified } machineClien
 const counter = (outcome: 'hit' | 'miss') => t.server.metric(`orgraph_response_cache_total{outcome="${outcome}"}`);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A statement on a connection of its own, as psql or a script would send it (PGlite: its one connection). */
-async function outsideSql(target: TestOrgraph, statement: string): Promise<void> {
-  if (engine === 'pglite') return void (await target.orgraph.database.db.execute(sql.raw(statement)));
-  const client = new pg.Client({ connectionString: target.databaseEnv.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('invalidation by tenant', () => {
   let steady: SeededOrganization;

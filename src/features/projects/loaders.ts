@@ -16,8 +16,8 @@ import {
   type ScheduledProcessRow,
 } from '../../db/schema.js';
 import type { Principal } from '../../identity/principal.js';
-import { byKind, groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
-import { visibleRowsById } from '../visible-rows.js';
+import { groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
+import { visibleRowsById, visibleRowsByKind } from '../visible-rows.js';
 import { CONFIGURATION } from './configuration.js';
 import { grantsOfProjects, projectsByIds, visibleProjectsBySlug, visibleProjectsOfWorkspaces, type ProjectKind } from './project-queries.js';
 import { buildsByIds, buildsOfProjects, instancesOf, operationsOfInstances, resourcesOfProjects } from './resource-queries.js';
@@ -47,15 +47,13 @@ export function projectLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
   return {
     visibleProjectById: ofProjects.byId,
     visibleBuildById: visibleById<BuildRow>('visibleBuildById', { table: builds, id: builds.id, level: 'project', at: builds.projectId }),
-    visibleProjectResourceById: byKind(PROJECT_RESOURCE_KINDS, (kind) =>
-      visibleById<ProjectResourceRow>(`visibleProject${kind}ById`, {
-        table: projectResourcesTable,
-        id: projectResourcesTable.id,
-        level: 'project',
-        at: projectResourcesTable.projectId,
-        where: eq(projectResourcesTable.kind, kind),
-      }),
-    ),
+    visibleProjectResourceById: visibleRowsByKind<(typeof PROJECT_RESOURCE_KINDS)[number], ProjectResourceRow>(visibleById, 'Project', PROJECT_RESOURCE_KINDS, {
+      table: projectResourcesTable,
+      id: projectResourcesTable.id,
+      level: 'project',
+      at: projectResourcesTable.projectId,
+      kind: projectResourcesTable.kind,
+    }),
     visibleProcessInstanceById: visibleById<ProcessInstanceRow>('visibleProcessInstanceById', {
       table: processInstances,
       id: processInstances.id,

@@ -48,16 +48,15 @@ export async function upsertProjectResource(
   return theRow(rows, 'upsertProjectResource');
 }
 
+/** One resource of a project, by kind and name, in its tenant. */
+const resourceNamed = (project: InProject, kind: ResourceKind, name: string) =>
+  and(eq(projectResources.organizationId, project.organizationId), eq(projectResources.projectId, project.id), eq(projectResources.kind, kind), eq(projectResources.name, name));
+
 export async function deleteProjectResource(tx: Tx, project: InProject, kind: ResourceKind, name: string): Promise<boolean> {
   const rows = await tx
     .delete(projectResources)
     .where(
-      and(
-        eq(projectResources.organizationId, project.organizationId),
-        eq(projectResources.projectId, project.id),
-        eq(projectResources.kind, kind),
-        eq(projectResources.name, name),
-      ),
+      resourceNamed(project, kind, name),
     )
     .returning({ id: projectResources.id });
   return rows.length > 0;
@@ -68,12 +67,7 @@ export async function findProjectResource(tx: Tx, project: InProject, kind: Reso
     .select()
     .from(projectResources)
     .where(
-      and(
-        eq(projectResources.organizationId, project.organizationId),
-        eq(projectResources.projectId, project.id),
-        eq(projectResources.kind, kind),
-        eq(projectResources.name, name),
-      ),
+      resourceNamed(project, kind, name),
     );
   return row ?? null;
 }

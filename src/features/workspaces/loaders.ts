@@ -1,10 +1,9 @@
 /** Per-request loaders of workspaces, their members, groups and resources. */
 import type { Db } from '../../db/client.js';
-import { eq } from 'drizzle-orm';
 import { groups, workspaceResources as workspaceResourcesTable, workspaces, type GroupRow, type WorkspaceResourceRow, type WorkspaceRow } from '../../db/schema.js';
 import type { Principal } from '../../identity/principal.js';
-import { byKind, groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
-import { visibleRowsById } from '../visible-rows.js';
+import { groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
+import { visibleRowsById, visibleRowsByKind } from '../visible-rows.js';
 import { principalSearch } from './search-loader.js';
 import { groupsByIds, groupsOfWorkspaces, membersOfGroups } from './group-queries.js';
 import {
@@ -26,15 +25,13 @@ export function workspaceLoaders(db: Db, principal: Principal, onBatch: OnBatch)
     groupsByParent(`workspace${kind}`, onBatch, (r: WorkspaceResourceRow) => r.workspaceId, (ids, tenants) => resourcesOfWorkspaces(db, ids, tenants, kind));
   return {
     visibleWorkspaceById: visibleById<WorkspaceRow>('visibleWorkspaceById', { table: workspaces, id: workspaces.id, level: 'workspace', at: workspaces.id }),
-    visibleWorkspaceResourceById: byKind(WORKSPACE_RESOURCE_KINDS, (kind) =>
-      visibleById<WorkspaceResourceRow>(`visibleWorkspace${kind}ById`, {
-        table: workspaceResourcesTable,
-        id: workspaceResourcesTable.id,
-        level: 'workspace',
-        at: workspaceResourcesTable.workspaceId,
-        where: eq(workspaceResourcesTable.kind, kind),
-      }),
-    ),
+    visibleWorkspaceResourceById: visibleRowsByKind<(typeof WORKSPACE_RESOURCE_KINDS)[number], WorkspaceResourceRow>(visibleById, 'Workspace', WORKSPACE_RESOURCE_KINDS, {
+      table: workspaceResourcesTable,
+      id: workspaceResourcesTable.id,
+      level: 'workspace',
+      at: workspaceResourcesTable.workspaceId,
+      kind: workspaceResourcesTable.kind,
+    }),
     visibleGroupById: visibleById<GroupRow>('visibleGroupById', { table: groups, id: groups.id, level: 'workspace', at: groups.workspaceId }),
     workspacesPage: pagesByParent('workspacesPage', onBatch, (ids, page) => visibleWorkspacesOfOrganizations(db, principal, ids, page)),
     workspaceById: referencedRows('workspaceById', onBatch, (ids, tenants) => workspacesByIds(db, ids, tenants)),
