@@ -26,6 +26,7 @@ const ENGINE_AGNOSTIC = [
   'policy-tests',
   'rate-limits',
   'schema-sdl',
+  'start-time',
   'web-clients',
 ].map((name) => `test/http/${name}.test.ts`);
 

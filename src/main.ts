@@ -20,7 +20,8 @@ async function main() {
   const orgraph = await createOrgraph(config);
   const url = await orgraph.listen();
   const engine = orgraph.database.engine === 'pglite' ? `PGlite in ${config.database.pgliteDir}` : 'PostgreSQL';
-  console.log(`Orgraph listening on ${url}/graphql (database: ${engine})`);
+  // From the process's start, so that what a newcomer waits for (loading the code included) is what is reported.
+  console.log(`Orgraph listening on ${url}/graphql (database: ${engine}; ready ${Math.round(process.uptime() * 1000)} ms after start)`);
 
   if (orgraph.devIssuer) {
     const ids = await seedDemo(url, orgraph.devIssuer);

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { DevIssuer } from './identity/dev-issuer.js';
+import { loadDevIssuer, type DevIssuer } from './identity/dev-issuer.js';
 import { createIdentity } from './identity/identity.js';
 import type { Config } from './config.js';
 import { createContextBuilder } from './context.js';
@@ -66,6 +66,10 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
   const persisted = await loadPersistedDocuments(config.persistedDocuments);
   const metrics = createMetrics();
   const logger = createLogger(config.logLevel);
+  // Loaded while the database opens: generating a new key pair takes hundreds of milliseconds, on another thread.
+  const devIssuer = config.auth.kind === 'dev' ? loadDevIssuer(config.auth.keyFile) : undefined;
+  // Awaited after the database is open; until then a failure must not count as unhandled.
+  devIssuer?.catch(() => {});
   const database = await openDatabase({
     ...config.database,
     heartbeatMs: Math.max(50, Math.floor(config.changeFeedMaxSilenceMs / 4)),
@@ -105,6 +109,7 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
     cacheOn: config.cacheBytes > 0,
     onVerification: (outcome) => metrics.tokenVerifications.inc({ outcome }),
     onLastSeenFailure: (error) => logger.warn({ err: error }, "could not record a principal's last-seen time"),
+    devIssuer,
   });
   const rateLimiter = config.rateLimits && new RateLimiter(config.rateLimits, (bucket) => metrics.rateLimited.inc({ bucket }));
   const buildContext = createContextBuilder({

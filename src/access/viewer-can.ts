@@ -7,7 +7,7 @@
  * a web app hides a button by asking, never by copying the matrix. Checks
  * of the input itself (CONFLICT, BAD_USER_INPUT) stay the mutation's.
  */
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { addResolversToSchema, makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { AccessContext } from './engine.js';
 import { decide, type HeldRoles } from './roles.js';
@@ -60,14 +60,14 @@ extend type ${type} {
 
 type Resolver = GraphQLFieldResolver<unknown, AccessContext>;
 
-/** Resolvers of the generated fields: the object itself, then each flag decided where it sits. */
-export function viewerCanResolvers(
-  typeDefs: string[],
+/** Resolvers of the generated fields, added to `schema` (built from the SDL with them): the object itself, then each flag decided where it sits. */
+export function addViewerCanResolvers(
+  schema: GraphQLSchema,
   types: Record<string, Pick<ObjectType<unknown>, 'scopeOf'>>,
   mode: RuleMode = 'live',
-): Record<string, Record<string, Resolver>> {
+): void {
   const resolvers: Record<string, Record<string, Resolver>> = {};
-  for (const [type, mutations] of mutationsByScopeType(makeExecutableSchema({ typeDefs }), mode)) {
+  for (const [type, mutations] of mutationsByScopeType(schema, mode)) {
     const scopeOf = types[type]?.scopeOf;
     if (!scopeOf) throw new Error(`${type} takes mutations but declares no scope`);
     resolvers[type] = { viewerCan: (object) => object };
@@ -83,5 +83,6 @@ export function viewerCanResolvers(
       }),
     );
   }
-  return resolvers;
+  // In place: building the schema a second time only to add these would cost as much as the first build.
+  addResolversToSchema({ schema, resolvers, updateResolversInPlace: true });
 }

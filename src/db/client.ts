@@ -3,8 +3,6 @@
  * machine with nothing installed) and a real Postgres through `pg`. Both give
  * the same Drizzle API, so nothing above this file knows which one runs.
  */
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -13,6 +11,7 @@ import { CHANGES_CHANNEL, type ChangeFeed } from '../cache/change-feed.js';
 import { watchPglite, watchPostgres } from '../cache/feed-listeners.js';
 import pg from 'pg';
 import { migrateEmbedded, migratePostgres, refuseReadOnly } from './migrate.js';
+import { openPglite, saveTemplate } from './pglite.js';
 import type { Query } from './replica.js';
 import { TimeoutPool } from './pool.js';
 import * as schema from './schema.js';
@@ -94,10 +93,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       },
     };
   }
-  const dir = options.pgliteDir ?? 'memory://';
-  if (!dir.includes('://')) await mkdir(dir, { recursive: true });
-  const client = new PGlite(dir);
-  await client.waitReady;
+  const { client, pristine } = await openPglite(options.pgliteDir ?? 'memory://');
   if (options.statementTimeoutMs) await client.exec(`set statement_timeout = ${Math.floor(options.statementTimeoutMs)}`);
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return {
@@ -110,7 +106,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await client.query('select 1');
     },
     watchChanges: (feed) => watchPglite(client, feed),
-    migrate: () => migrateEmbedded(client),
+    migrate: async () => {
+      await migrateEmbedded(client);
+      if (pristine) await saveTemplate(client);
+    },
     close: () => client.close(),
   };
 }

@@ -8,7 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import { applyAccessRules } from '../access/directives.js';
 import type { Divergence } from '../access/engine.js';
 import type { RuleMode } from '../access/rules.js';
-import { viewerCanResolvers } from '../access/viewer-can.js';
+import { addViewerCanResolvers } from '../access/viewer-can.js';
 import type { Context } from '../features/context.js';
 import { objectTypes, resolvers } from '../features/index.js';
 import { runMutation } from '../mutations/runner.js';
@@ -29,8 +29,8 @@ export interface SchemaOptions {
 
 /** Builds the schema; throws `AccessRuleError` when a reachable field has no access rule. */
 export function buildSchema({ typeDefs = loadTypeDefs(), rules = 'live', onDivergence }: SchemaOptions = {}): GraphQLSchema {
-  const derived = viewerCanResolvers(typeDefs, objectTypes, rules);
-  const schema = makeExecutableSchema({ typeDefs, resolvers: [{ DateTime, JSON: JSONScalar }, ...resolvers, derived] });
+  const schema = makeExecutableSchema({ typeDefs, resolvers: [{ DateTime, JSON: JSONScalar }, ...resolvers] });
+  addViewerCanResolvers(schema, objectTypes, rules);
   return withDeadline(applyAccessRules<Context>(schema, { types: objectTypes, runMutation, rules, ...(onDivergence ? { onDivergence } : {}) }));
 }
 

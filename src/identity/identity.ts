@@ -47,13 +47,15 @@ export async function createIdentity(
     onVerification: (outcome: 'verified' | 'cached' | 'rejected') => void;
     /** A principal's last-seen time could not be written (the request was served all the same). */
     onLastSeenFailure: (error: unknown) => void;
+    /** The development issuer, already being loaded (its first key takes a while to generate). */
+    devIssuer?: Promise<DevIssuer> | undefined;
   },
 ): Promise<Identity> {
   let devIssuer: DevIssuer | null = null;
   let stop = () => {};
   let options: VerifierOptions;
   if (auth.kind === 'dev') {
-    devIssuer = await loadDevIssuer(auth.keyFile);
+    devIssuer = await (deps.devIssuer ?? loadDevIssuer(auth.keyFile));
     options = devIssuer.verifierOptions;
   } else {
     const { issuer, audience, jwksUri, jwksCooldownMs, jwksRefreshMs } = auth.issuer;
