@@ -53,6 +53,7 @@ const environment = z
     DATABASE_READ_URL: postgresUrl('DATABASE_READ_URL'),
     DB_READ_MAX_LAG_MS: positiveInt(1000),
     DB_POOL_SIZE: positiveInt(10),
+    DB_PREPARED_STATEMENTS: z.enum(['auto', 'on', 'off']).default('auto'),
     DB_MIGRATION_LOCK_TIMEOUT_MS: positiveInt(60_000),
     PGLITE_DIR: z.string().trim().min(1).default('.data/pglite'),
     MIGRATE_ON_START: flag.transform((v) => v ?? true),
@@ -171,6 +172,8 @@ export interface DatabaseSettings {
   pgliteDir: string;
   migrateOnStart: boolean;
   statementTimeoutMs: number;
+  /** DB_PREPARED_STATEMENTS: `on` names statements through a pooler too (PgBouncer 1.21+ with max_prepared_statements); undefined: on a direct connection only. */
+  preparedStatements: boolean | undefined;
   /** How long a starting instance waits for another one's migrations before it gives up. */
   migrationLockTimeoutMs: number;
 }
@@ -230,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pgliteDir: e.PGLITE_DIR,
       migrateOnStart: e.MIGRATE_ON_START,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      preparedStatements: e.DB_PREPARED_STATEMENTS === 'auto' ? undefined : e.DB_PREPARED_STATEMENTS === 'on',
     },
     auth: e.AUTH_ISSUER
       ? {

@@ -56,6 +56,8 @@ export interface DatabaseOptions {
   heartbeatMs?: number | undefined;
   /** Called once for every statement sent, so metrics see authorization look-ups too. */
   onStatement?: (() => void) | undefined;
+  /** Name parameterized statements (default: on a direct connection only; PgBouncer 1.21+ keeps them too). */
+  preparedStatements?: boolean | undefined;
   /** Postgres cancels any statement running longer, so a slow query fails cleanly and frees its connection. */
   statementTimeoutMs?: number | undefined;
 }
@@ -63,11 +65,25 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: Logger = { logQuery: () => options.onStatement?.() };
   if (options.url) {
-    const pool = new TimeoutPool({ connectionString: options.url, max: options.poolSize ?? 10, statementTimeoutMs: options.statementTimeoutMs });
     const direct = options.directUrl ?? options.url;
+    const pool = new TimeoutPool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      statementTimeoutMs: options.statementTimeoutMs,
+      // Without a direct URL of its own, DATABASE_URL is the direct connection (LISTEN and migrations need one).
+      direct: direct === options.url,
+      preparedStatements: options.preparedStatements,
+    });
     const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
     const readPool = options.readUrl
-      ? new TimeoutPool({ connectionString: options.readUrl, max: options.poolSize ?? 10, statementTimeoutMs: options.statementTimeoutMs })
+      ? new TimeoutPool({
+          connectionString: options.readUrl,
+          max: options.poolSize ?? 10,
+          statementTimeoutMs: options.statementTimeoutMs,
+          // Nothing says whether a replica's URL reaches it through a pooler: assume one.
+          direct: false,
+          preparedStatements: options.preparedStatements,
+        })
       : null;
     const rowsOf = (target: pg.Pool): Query => async (text) => (await target.query(text)).rows;
     return {

@@ -38,6 +38,8 @@ export interface ChildList<T extends PgTable> {
   order: readonly PgColumn[];
   /** Narrows the children further (tenant, soft deletion). */
   where?: SQL | undefined;
+  /** Columns (keys) left out of the rows: large ones a list seldom shows, read on their own where asked for. */
+  omit?: readonly string[] | undefined;
 }
 
 export async function pageChildren<T extends PgTable>(
@@ -46,13 +48,22 @@ export async function pageChildren<T extends PgTable>(
   parentIds: readonly string[],
   page: Page<SortKey>,
 ): Promise<Map<string, T['$inferSelect'][]>> {
-  const ranked = sql`select ${list.table}.*, row_number() over (partition by ${list.parent} order by ${sql.join([...list.order], sql`, `)}) as orgraph_rank
+  const columns = list.omit ? selectedColumns(list.table, list.omit) : sql`${list.table}.*`;
+  const ranked = sql`select ${columns}, row_number() over (partition by ${list.parent} order by ${sql.join([...list.order], sql`, `)}) as orgraph_rank
     from ${list.table} where ${and(isAnyOf(list.parent, parentIds), afterKey(list.order, page.after), list.where)}`;
-  const rows = await selectRows(db, list.table, sql`select * from (${ranked}) ranked where orgraph_rank <= ${page.limit} order by orgraph_rank`);
+  const rows = await selectRows(db, list.table, sql`select * from (${ranked}) ranked where orgraph_rank <= ${page.limit} order by orgraph_rank`, list.omit);
   const parentKey = parentKeyOf(list);
   const byParent = new Map<string, T['$inferSelect'][]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[parentKey] as string)?.push(row);
   return byParent;
+}
+
+function selectedColumns(table: PgTable, omit: readonly string[]): SQL {
+  const kept = Object.entries(getTableColumns(table)).filter(([key]) => !omit.includes(key));
+  return sql.join(
+    kept.map(([, column]) => column),
+    sql`, `,
+  );
 }
 
 const parentKeys = new WeakMap<PgColumn, string>();

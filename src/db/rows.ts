@@ -10,12 +10,17 @@ import type { Db } from './client.js';
 
 type Decode = (raw: Record<string, unknown>) => Record<string, unknown>;
 
-const decoders = new WeakMap<PgTable, Decode>();
+const decoders = new WeakMap<PgTable, Map<string, Decode>>();
 
-function decoderOf(table: PgTable): Decode {
-  let decode = decoders.get(table);
+function decoderOf(table: PgTable, omit: readonly string[] = []): Decode {
+  const ofTable = decoders.get(table) ?? new Map<string, Decode>();
+  decoders.set(table, ofTable);
+  const shape = omit.join(',');
+  let decode = ofTable.get(shape);
   if (!decode) {
-    const columns = Object.entries(getTableColumns(table)).map(([key, column]) => ({ key, name: column.name, column }));
+    const columns = Object.entries(getTableColumns(table))
+      .filter(([key]) => !omit.includes(key))
+      .map(([key, column]) => ({ key, name: column.name, column }));
     decode = (raw) => {
       const row: Record<string, unknown> = {};
       for (const { key, name, column } of columns) {
@@ -24,15 +29,15 @@ function decoderOf(table: PgTable): Decode {
       }
       return row;
     };
-    decoders.set(table, decode);
+    ofTable.set(shape, decode);
   }
   return decode;
 }
 
-/** Runs `query`, whose rows carry every column of `table` under its SQL name, and decodes them. */
-export async function selectRows<T extends PgTable>(db: Db, table: T, query: SQL): Promise<T['$inferSelect'][]> {
+/** Runs `query`, whose rows carry every column of `table` (but those omitted) under its SQL name, and decodes them. */
+export async function selectRows<T extends PgTable>(db: Db, table: T, query: SQL, omit?: readonly string[]): Promise<T['$inferSelect'][]> {
   const { rows } = (await db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
-  const decode = decoderOf(table);
+  const decode = decoderOf(table, omit);
   return rows.map(decode) as T['$inferSelect'][];
 }
 

@@ -34,7 +34,7 @@ const CATALOG = `query($slug: String!) {
     environments(first: 100) { edges { node {
       name owner { subject }
       currentGeneration { number manifest }
-      generations(first: 10) { edges { node { number description createdBy { __typename ... on User { subject } ... on MachineClient { clientId } } } } }
+      generations(first: 10) { edges { node { number description manifest createdBy { __typename ... on User { subject } ... on MachineClient { clientId } } } } }
       history(first: 10) { edges { node { kind actor { __typename } } } }
     } } }
     packages(first: 100) { edges { node { name versions { version systems publishedBy { __typename } } } } }
@@ -126,11 +126,14 @@ describe('a nested read of the catalog: environments, generations and their auth
     const environments = (r: typeof small) => r.data.organization.environments.edges;
     expect([environments(small).length, environments(large).length]).toEqual([3, 30]);
     expect(environments(large).every((e: any) => e.node.generations.edges.length === 3)).toBe(true);
+    // A list reads its generations without their manifests; asked for, they come in one more statement.
+    const manifests = environments(large).flatMap((e: any) => e.node.generations.edges.map((g: any) => g.node.manifest));
+    expect(manifests.filter((m: any) => typeof m?.install === 'object')).toHaveLength(90);
     expect(large.data.organization.packages.edges.every((e: any) => e.node.versions.length === 2)).toBe(true);
     expect(large.statements).toBe(small.statements);
     // principal, organization, role batch, environments, owners, current generations, generations,
-    // users + machine clients (authors), history, packages, versions
-    expect(small.statements).toBeLessThanOrEqual(13);
+    // their manifests, users + machine clients (authors), history, packages, versions
+    expect(small.statements).toBeLessThanOrEqual(14);
   });
 });
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { pageChildren } from '../../db/paging.js';
+import { isAnyOf, pageChildren } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import {
   environmentEvents,
@@ -22,8 +22,19 @@ export function environmentsOfOrganizations(db: Db, organizationIds: readonly st
   );
 }
 
-/** Generations, oldest first. `tenants` keeps a look-up inside the organizations it was asked for. */
-export function generationsOfEnvironments(db: Db, environmentIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
+/** A generation as lists read it: without its manifest, which `manifest` reads on its own when asked for. */
+export type ListedGeneration = Omit<EnvironmentGenerationRow, 'manifest'> & Partial<Pick<EnvironmentGenerationRow, 'manifest'>>;
+
+/**
+ * Generations, oldest first, without their manifests (the largest column, which a list of generations
+ * seldom shows). `tenants` keeps a look-up inside the organizations it was asked for.
+ */
+export async function generationsOfEnvironments(
+  db: Db,
+  environmentIds: readonly string[],
+  page: Page<SortKey>,
+  tenants: readonly string[],
+): Promise<Map<string, ListedGeneration[]>> {
   return pageChildren(
     db,
     {
@@ -31,10 +42,19 @@ export function generationsOfEnvironments(db: Db, environmentIds: readonly strin
       parent: environmentGenerations.environmentId,
       order: [environmentGenerations.number, environmentGenerations.id],
       where: inArray(environmentGenerations.organizationId, [...tenants]),
+      omit: ['manifest'],
     },
     environmentIds,
     page,
   );
+}
+
+/** The manifests of generations, by id inside their organizations. */
+export async function manifestsOfGenerations(db: Db, ids: readonly string[], tenants: readonly string[]) {
+  return db
+    .select({ id: environmentGenerations.id, organizationId: environmentGenerations.organizationId, manifest: environmentGenerations.manifest })
+    .from(environmentGenerations)
+    .where(and(isAnyOf(environmentGenerations.id, ids), isAnyOf(environmentGenerations.organizationId, tenants)));
 }
 
 export function eventsOfEnvironments(db: Db, environmentIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {

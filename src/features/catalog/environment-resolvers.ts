@@ -51,6 +51,8 @@ export const environmentResolvers: Resolvers = {
     organization: (env, _args, ctx) => ctx.loaders.organizationById.load(env.organizationId),
   },
   EnvironmentGeneration: {
+    manifest: async (generation, _args, ctx) =>
+      generation.manifest ?? (await ctx.loaders.generationManifest.load({ id: generation.id, organizationId: generation.organizationId })).manifest,
     createdBy: (generation, _args, ctx) => actorOf(ctx, generation),
   },
   EnvironmentEvent: {

@@ -2,7 +2,7 @@
 import type { Db } from '../../db/client.js';
 import { environments, packages, type EnvironmentRow, type PackageRow, type PackageVersionRow } from '../../db/schema.js';
 import type { Principal } from '../../identity/principal.js';
-import { groupsByParent, pagesByParent, rowsByKey, type OnBatch } from '../../lib/batch.js';
+import { groupsByParent, pagesByParent, referencedRows, rowsByKey, type OnBatch } from '../../lib/batch.js';
 import { visibleRowsById } from '../visible-rows.js';
 import {
   environmentsOfOrganizations,
@@ -12,6 +12,7 @@ import {
   type GenerationKey,
   live,
   liveEnvironmentsByName,
+  manifestsOfGenerations,
 } from './environment-queries.js';
 import { packagesByName, packagesOfOrganizations, versionsOfPackages } from './package-queries.js';
 
@@ -32,6 +33,7 @@ export function catalogLoaders(db: Db, principal: Principal, onBatch: OnBatch) {
     environmentsPage: pagesByParent('environmentsPage', onBatch, (ids, page) => environmentsOfOrganizations(db, ids, page)),
     environmentByName: rowsByKey('environmentByName', onBatch, byOrgAndName, (keys: readonly Named[]) => liveEnvironmentsByName(db, keys)),
     generationsPage: pagesByParent('generationsPage', onBatch, (ids, page, tenants) => generationsOfEnvironments(db, ids, page, tenants)),
+    generationManifest: referencedRows('generationManifest', onBatch, (ids, tenants) => manifestsOfGenerations(db, ids, tenants)),
     generationByNumber: rowsByKey(
       'generationByNumber',
       onBatch,

@@ -1,9 +1,11 @@
 /** The rows behind the catalog's GraphQL types (read by `npm run codegen`: each `<Type>Mapper`). */
-import type { EnvironmentEventRow, EnvironmentGenerationRow, EnvironmentRow, PackageRow, PackageVersionRow } from '../../db/schema.js';
+import type { EnvironmentEventRow, EnvironmentRow, PackageRow, PackageVersionRow } from '../../db/schema.js';
 import type { ActorRow } from './actor.js';
+import type { ListedGeneration } from './environment-queries.js';
 
 export type EnvironmentMapper = EnvironmentRow;
-export type EnvironmentGenerationMapper = EnvironmentGenerationRow;
+/** A generation read by a list comes without its manifest; one read by number, with it. */
+export type EnvironmentGenerationMapper = ListedGeneration;
 export type EnvironmentEventMapper = EnvironmentEventRow;
 export type DeleteEnvironmentPayloadMapper = EnvironmentRow;
 export type PackageMapper = PackageRow;
