@@ -90,12 +90,14 @@ export function pagesByParent<T>(
   return new DataLoader(
     async (keys) => {
       const shapes = new Map<string, { page: Page<SortKey>; parentIds: string[]; tenantIds: Set<string> }>();
+      const shapeOfKey: string[] = [];
       for (const { parentId, page, tenantId } of keys) {
-        const shape = JSON.stringify(page);
-        const group = shapes.get(shape) ?? { page, parentIds: [], tenantIds: new Set<string>() };
+        const shape = shapeOf(page);
+        shapeOfKey.push(shape);
+        let group = shapes.get(shape);
+        if (!group) shapes.set(shape, (group = { page, parentIds: [], tenantIds: new Set<string>() }));
         group.parentIds.push(parentId);
         if (tenantId) group.tenantIds.add(tenantId);
-        shapes.set(shape, group);
       }
       const results = new Map<string, Map<string, T[]>>();
       await Promise.all(
@@ -104,11 +106,14 @@ export function pagesByParent<T>(
           results.set(shape, await fetch(group.parentIds, group.page, [...group.tenantIds]));
         }),
       );
-      return keys.map(({ parentId, page }) => results.get(JSON.stringify(page))?.get(parentId) ?? []);
+      return keys.map(({ parentId }, i) => results.get(shapeOfKey[i]!)?.get(parentId) ?? []);
     },
-    { cacheKeyFn: ({ parentId, page }) => `${parentId}:${JSON.stringify(page)}` },
+    { cacheKeyFn: ({ parentId, page }) => `${parentId}:${shapeOf(page)}` },
   );
 }
+
+/** A page's shape as a string: the first page of a size (what nested lists ask for) without a JSON walk. */
+const shapeOf = (page: Page<SortKey>): string => (page.after === null ? String(page.limit) : `${page.limit}:${JSON.stringify(page.after)}`);
 
 /**
  * Rows by a composite key (e.g. organization + name): one statement per
