@@ -67,6 +67,20 @@ async function bundle() {
   renameSync(`${INPUTS}.${process.pid}`, INPUTS);
 }
 
-if (!upToDate()) await bundle();
+let bundled = true;
+if (!upToDate()) {
+  try {
+    await bundle();
+  } catch (error) {
+    // A read-only install (node_modules baked into an image, say): run the sources as they are, only slower to start.
+    if (!['EACCES', 'EROFS', 'EPERM'].includes(error?.code)) throw error;
+    bundled = false;
+  }
+}
 process.setSourceMapsEnabled(true);
-await import(pathToFileURL(BUNDLE).href);
+if (bundled) await import(pathToFileURL(BUNDLE).href);
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(join(ROOT, 'src/main.ts')).href);
+}
