@@ -21,6 +21,8 @@ export interface Target {
   postgresApp: string | null;
   /** This server's exact response to each query: every loaded response must equal it. */
   expected: Partial<Record<QueryName, string>>;
+  /** Request bodies of a server whose schema is not Orgraph's (the peer); Orgraph's by default. */
+  bodies?: Partial<Record<QueryName, string>>;
 }
 
 export interface Row {
@@ -37,8 +39,8 @@ export interface Row {
   note?: string;
 }
 
-export async function probe(endpoint: string, token: string, query: QueryName, slug = BENCH_ORG): Promise<string> {
-  const { status, text } = await post(endpoint, token, bodyOf(query, slug));
+export async function probe(endpoint: string, token: string, query: QueryName, slug = BENCH_ORG, body = bodyOf(query, slug)): Promise<string> {
+  const { status, text } = await post(endpoint, token, body);
   if (status !== 200 || text.includes('"errors"')) throw new Error(`${endpoint} answered ${status}: ${text.slice(0, 500)}`);
   return text;
 }
@@ -91,7 +93,7 @@ export function observeBackends(find: (app: string) => Promise<number[]>): void 
 
 export async function measure(target: Target, token: string, query: QueryName, duration: number, warmup: number): Promise<Omit<Row, 'label' | 'query'>> {
   loadSamples.push(loadavg()[0]!);
-  const body = bodyOf(query);
+  const body = target.bodies?.[query] ?? bodyOf(query);
   const expectBody = target.expected[query]!;
   const peak = sampleRss(target.process.pid);
   if (warmup > 0) await load({ url: target.endpoint, body, token, connections: settings.connections, duration: warmup, expectBody });
@@ -121,6 +123,8 @@ export async function measure(target: Target, token: string, query: QueryName, d
   };
 }
 
+export type ABResult = Awaited<ReturnType<typeof measureAB>>;
+
 /** Alternates two targets for `rounds` rounds and combines each one's runs. */
 export async function measureAB(a: Target, b: Target, token: string, query: QueryName, rounds: number) {
   const runs = new Map<string, Omit<Row, 'label' | 'query'>[]>([
@@ -138,6 +142,9 @@ export async function measureAB(a: Target, b: Target, token: string, query: Quer
     const requests = list.reduce((sum, r) => sum + r.result!.requests, 0);
     const seconds = list.reduce((sum, r) => sum + r.result!.seconds, 0);
     const mean = (pick: (r: LoadResult) => number) => list.reduce((sum, r) => sum + pick(r.result!), 0) / list.length;
+    // Weighted by each run's requests; null when a run lacks the figure (a server without Orgraph's counters).
+    const perRequest = (pick: (r: Omit<Row, 'label' | 'query'>) => number | null) =>
+      list.every((r) => pick(r) !== null) ? list.reduce((sum, r) => sum + pick(r)! * r.result!.requests, 0) / requests : null;
     return {
       result: {
         requests,
@@ -148,11 +155,9 @@ export async function measureAB(a: Target, b: Target, token: string, query: Quer
         failures: list.reduce((sum, r) => sum + r.result!.failures, 0),
       },
       peakRss: Math.max(...list.map((r) => r.peakRss ?? 0)) || null,
-      sqlPerRequest: list.reduce((sum, r) => sum + (r.sqlPerRequest ?? 0) * r.result!.requests, 0) / requests,
-      cpuPerRequest: list.reduce((sum, r) => sum + (r.cpuPerRequest ?? 0) * r.result!.requests, 0) / requests,
-      dbCpuPerRequest: list.every((r) => r.dbCpuPerRequest !== null)
-        ? list.reduce((sum, r) => sum + r.dbCpuPerRequest! * r.result!.requests, 0) / requests
-        : null,
+      sqlPerRequest: perRequest((r) => r.sqlPerRequest),
+      cpuPerRequest: perRequest((r) => r.cpuPerRequest),
+      dbCpuPerRequest: perRequest((r) => r.dbCpuPerRequest),
       graphqlErrors: list.reduce((sum, r) => sum + r.graphqlErrors, 0),
     };
   };
