@@ -23,6 +23,8 @@ export interface Target {
   expected: Partial<Record<QueryName, string>>;
   /** Request bodies of a server whose schema is not Orgraph's (the peer); Orgraph's by default. */
   bodies?: Partial<Record<QueryName, string>>;
+  /** Many callers and documents, each connection sending them in turn (the mixed workload); their answers are not compared. */
+  requests?: readonly { token: string; body: string }[];
 }
 
 export interface Row {
@@ -66,7 +68,7 @@ export async function statementsFor(target: Target, token: string, query: QueryN
  * readings in a row), so that counters cover whole requests and the next row
  * starts on an idle server. Returns the operations counter.
  */
-async function settle(target: Target): Promise<number> {
+export async function settle(target: Target): Promise<number> {
   const read = async () =>
     `${await metric(target.metricsBase!, 'orgraph_graphql_operations_total')}/${await metric(target.metricsBase!, 'orgraph_db_statements_total')}`;
   let last = await read();
@@ -91,12 +93,21 @@ export function observeBackends(find: (app: string) => Promise<number[]>): void 
   backendsOf = find;
 }
 
-export async function measure(target: Target, token: string, query: QueryName, duration: number, warmup: number): Promise<Omit<Row, 'label' | 'query'>> {
+/** `alongside`: started when the measured load starts, stopped when it ends (the mixed workload's writers). */
+export async function measure(
+  target: Target,
+  token: string,
+  query: QueryName,
+  duration: number,
+  warmup: number,
+  alongside?: () => () => Promise<void>,
+): Promise<Omit<Row, 'label' | 'query'>> {
   loadSamples.push(loadavg()[0]!);
   const body = target.bodies?.[query] ?? bodyOf(query);
-  const expectBody = target.expected[query]!;
+  const expectBody = target.requests ? undefined : target.expected[query]!;
+  const requests = target.requests ? { requests: target.requests } : {};
   const peak = sampleRss(target.process.pid);
-  if (warmup > 0) await load({ url: target.endpoint, body, token, connections: settings.connections, duration: warmup, expectBody });
+  if (warmup > 0) await load({ url: target.endpoint, body, token, ...requests, connections: settings.connections, duration: warmup, expectBody });
   const counters = async () => {
     const operations = target.metricsBase ? await settle(target) : (await sleep(300), null);
     return {
@@ -108,7 +119,9 @@ export async function measure(target: Target, token: string, query: QueryName, d
     };
   };
   const before = await counters();
-  const result = await load({ url: target.endpoint, body, token, connections: settings.connections, duration, expectBody });
+  const stop = alongside?.();
+  const result = await load({ url: target.endpoint, body, token, ...requests, connections: settings.connections, duration, expectBody });
+  await stop?.();
   const after = await counters();
   const peakRss = peak();
   // Orgraph: per operation it finished, those still in flight when autocannon stopped included.

@@ -1,6 +1,8 @@
 /** The benchmark's table and its target checks, as printed. */
 import { cpus, totalmem } from 'node:os';
 import type { Drift } from './drift.js';
+import type { Mixed } from './mixed.js';
+import type { StartTimes } from './start-time.js';
 import { loadSamples, type ABResult, type Row, type Target } from './measure.js';
 import { ROWS, STATEMENT_CHECK_SIZES, type QueryName } from './queries.js';
 import { QUERY_NAMES, settings } from './settings.js';
@@ -23,6 +25,19 @@ export interface Results {
   drift: Drift | null;
   /** (e) vs (f), alternated; or why the peer row is missing. */
   peer: { ab: Partial<Record<QueryName, ABResult>>; orgraph: Target; peer: Target } | { skipped: string };
+  mixed: Mixed;
+  starts: StartTimes;
+}
+
+const seconds = (v: number | null) => (v === null ? 'no answer' : `${(v / 1000).toFixed(2)} s`);
+
+function mixedLine({ engine, row, hitRatio, reads, writes, writeFailures, writesPerSecond, newcomers }: Mixed): string {
+  const failed = row.result!.failures + row.graphqlErrors + writeFailures;
+  return (
+    `- Mixed workload: readers' hit ratio ${(hitRatio * 100).toFixed(1)}% (target >= 98%): ${hitRatio >= 0.98 ? 'MET' : 'MISSED'}; ` +
+    `Orgraph/${engine} with its default caches, readers ${row.result!.rps.toFixed(0)} req/s (${reads} reads), ${row.sqlPerRequest!.toFixed(2)} SQL per read; ` +
+    `writes ${writesPerSecond.toFixed(1)}/s (${writes}), ${newcomers} new users signed in${failed ? ` (**${failed} failed**)` : ''}`
+  );
 }
 
 const NESTED_VS_PEER = 'Nested query, Orgraph on Postgres with CACHE_MB=0 vs PostGraphile + RLS';
@@ -44,7 +59,7 @@ function peerLines(peer: Results['peer']): string[] {
   return lines;
 }
 
-export function renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift, peer }: Results): string {
+export function renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift, peer, mixed, starts }: Results): string {
   const byKey = (query: QueryName, prefix: string) => rows.find((r) => r.query === query && r.label.startsWith(prefix))?.result?.rps;
   const out: string[] = [];
   out.push(
@@ -94,7 +109,7 @@ export function renderReport({ startedAt, measured, startLoad, rows, statements,
   if (nestedUncached && nestedApollo) {
     out.push(`- The same without the response cache (${abOn.label}): ${ratio(nestedUncached, nestedApollo)} of bare Apollo (reported, no target)`);
   }
-  out.push(...peerLines(peer));
+  out.push(...peerLines(peer), mixedLine(mixed));
   for (const query of QUERY_NAMES) {
     const off = ab[query].a.result!.rps;
     const on = ab[query].b.result!.rps;
@@ -134,6 +149,10 @@ export function renderReport({ startedAt, measured, startLoad, rows, statements,
   } else {
     out.push('- RSS drift: skipped (BENCH_DRIFT_REQUESTS=0)');
   }
+  out.push(
+    `- Time to first response of \`npm start\` (\`${starts.script}\`, empty PGLITE_DIR, nothing else set): ` +
+      `${seconds(starts.empty)}; restarted on the same directory: ${seconds(starts.restart)} (reported, no target)`,
+  );
   if (settings.cpuProfDir) out.push('', `CPU profiles of the Orgraph processes: ${settings.cpuProfDir}`);
   return out.join('\n');
 }

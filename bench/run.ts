@@ -26,12 +26,14 @@ import pg from 'pg';
 import { admin } from '../test/helpers/database.js';
 import { startIssuer, type TestIssuer } from '../test/helpers/issuer.js';
 import { runDrift } from './drift.js';
+import { runMixed } from './mixed.js';
 import { startProcess, type ServerProcess } from './load.js';
 import { measure, measureAB, observeBackends, probe, statementsFor, type ABResult, type Row, type Target } from './measure.js';
 import { checkedPeerAnswers, PEER_LABEL, PEER_NAME, PEER_SERVER, peerBodies, preparePeer } from './postgraphile/peer.js';
 import { BENCH_ORG, ROWS, STATEMENT_CHECK_SIZES, type Fixture, type QueryName } from './queries.js';
 import { renderReport } from './report.js';
 import { seedCatalog } from './seed.js';
+import { timeStarts } from './start-time.js';
 import {
   ALL_QUERIES,
   appName,
@@ -91,6 +93,8 @@ async function main() {
   const startedAt = new Date();
   const measured = revision();
   const startLoad = loadavg()[0]!;
+  // First, while nothing else runs: `npm start` as a user runs it (bench/start-time.ts).
+  const starts = await timeStarts(logDir);
 
   const issuer = await startIssuer();
   cleanups.push(() => issuer.stop());
@@ -280,6 +284,10 @@ async function main() {
     rows.push({ query, label: peerOrgraph.label, ...peerAB[query].a }, { query, label: peer!.label, ...peerAB[query].b });
   }
 
+  // Readers while others write, on the Orgraph of (d), or of (c) without Postgres (bench/mixed.ts).
+  const mixed = await runMixed(postgresProc ?? pgliteProc, postgresProc ? 'Postgres' : 'PGlite', issuer, postgresProc ? appName(postgresProc.name) : null);
+  rows.push({ query: 'nested', label: mixed.label, ...mixed.row });
+
   // RSS drift on a fresh, uncached Orgraph process (bench/drift.ts).
   const drift =
     settings.driftRequests > 0
@@ -287,7 +295,7 @@ async function main() {
       : null;
 
   const peerResult = peer ? { ab: peerAB, orgraph: peerOrgraph, peer } : { skipped: peerSkipped };
-  console.log(renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift, peer: peerResult }));
+  console.log(renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift, peer: peerResult, mixed, starts }));
 }
 
 main()
