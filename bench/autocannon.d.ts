@@ -15,6 +15,8 @@ declare module 'autocannon' {
       method?: string;
       headers?: Record<string, string>;
       body?: string;
+      /** Sent in turn by each connection, in place of `headers` and `body`. */
+      requests?: { headers?: Record<string, string>; body?: string; method?: string; path?: string }[];
       /** Every response body must equal this string; others count as `mismatches`. */
       expectBody?: string;
       timeout?: number;

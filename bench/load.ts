@@ -147,10 +147,17 @@ export interface LoadResult {
 /** Latency samples kept per run, at most (a run of 50 connections for 10 s stays far below). */
 const MAX_SAMPLES = 4_000_000;
 
+const headersFor = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+
+/**
+ * A closed-loop run: every connection sends `body` with `token`, or, with `requests`, each connection
+ * cycles through those in order (many callers, many documents).
+ */
 export async function load(options: {
   url: string;
   body: string;
   token: string;
+  requests?: readonly { token: string; body: string }[];
   connections: number;
   duration?: number;
   amount?: number;
@@ -164,8 +171,9 @@ export async function load(options: {
     method: 'POST',
     connections: options.connections,
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration ?? 5 }),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+    headers: headersFor(options.token),
     body: options.body,
+    ...(options.requests ? { requests: options.requests.map((r) => ({ headers: headersFor(r.token), body: r.body })) } : {}),
     timeout: 30,
     ...(options.expectBody !== undefined ? { expectBody: options.expectBody } : {}),
   });
@@ -186,13 +194,14 @@ export async function load(options: {
   };
 }
 
-/** One counter (summed over its label sets) from a Prometheus /metrics endpoint. */
-export async function metric(baseUrl: string, name: string): Promise<number> {
+/** One counter from a Prometheus /metrics endpoint: summed over its label sets, or those holding `label` (e.g. `outcome="hit"`). */
+export async function metric(baseUrl: string, name: string, label?: string): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   let total = 0;
   let found = false;
   for (const line of text.split('\n')) {
-    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) {
+    const labels = line.startsWith(`${name}{`) ? line.slice(name.length, line.indexOf('}') + 1) : null;
+    if ((line.startsWith(`${name} `) && !label) || (labels !== null && (!label || labels.includes(label)))) {
       total += Number(line.slice(line.lastIndexOf(' ') + 1));
       found = true;
     }
@@ -203,7 +212,7 @@ export async function metric(baseUrl: string, name: string): Promise<number> {
 export async function post(url: string, token: string, body: string): Promise<{ status: number; text: string }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    headers: headersFor(token),
     body,
   });
   return { status: response.status, text: await response.text() };

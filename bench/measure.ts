@@ -21,6 +21,10 @@ export interface Target {
   postgresApp: string | null;
   /** This server's exact response to each query: every loaded response must equal it. */
   expected: Partial<Record<QueryName, string>>;
+  /** Request bodies of a server whose schema is not Orgraph's (the peer); Orgraph's by default. */
+  bodies?: Partial<Record<QueryName, string>>;
+  /** Many callers and documents, each connection sending them in turn (the mixed workload); their answers are not compared. */
+  requests?: readonly { token: string; body: string }[];
 }
 
 export interface Row {
@@ -37,8 +41,8 @@ export interface Row {
   note?: string;
 }
 
-export async function probe(endpoint: string, token: string, query: QueryName, slug = BENCH_ORG): Promise<string> {
-  const { status, text } = await post(endpoint, token, bodyOf(query, slug));
+export async function probe(endpoint: string, token: string, query: QueryName, slug = BENCH_ORG, body = bodyOf(query, slug)): Promise<string> {
+  const { status, text } = await post(endpoint, token, body);
   if (status !== 200 || text.includes('"errors"')) throw new Error(`${endpoint} answered ${status}: ${text.slice(0, 500)}`);
   return text;
 }
@@ -64,7 +68,7 @@ export async function statementsFor(target: Target, token: string, query: QueryN
  * readings in a row), so that counters cover whole requests and the next row
  * starts on an idle server. Returns the operations counter.
  */
-async function settle(target: Target): Promise<number> {
+export async function settle(target: Target): Promise<number> {
   const read = async () =>
     `${await metric(target.metricsBase!, 'orgraph_graphql_operations_total')}/${await metric(target.metricsBase!, 'orgraph_db_statements_total')}`;
   let last = await read();
@@ -89,12 +93,21 @@ export function observeBackends(find: (app: string) => Promise<number[]>): void 
   backendsOf = find;
 }
 
-export async function measure(target: Target, token: string, query: QueryName, duration: number, warmup: number): Promise<Omit<Row, 'label' | 'query'>> {
+/** `alongside`: started when the measured load starts, stopped when it ends (the mixed workload's writers). */
+export async function measure(
+  target: Target,
+  token: string,
+  query: QueryName,
+  duration: number,
+  warmup: number,
+  alongside?: () => () => Promise<void>,
+): Promise<Omit<Row, 'label' | 'query'>> {
   loadSamples.push(loadavg()[0]!);
-  const body = bodyOf(query);
-  const expectBody = target.expected[query]!;
+  const body = target.bodies?.[query] ?? bodyOf(query);
+  const expectBody = target.requests ? undefined : target.expected[query]!;
+  const requests = target.requests ? { requests: target.requests } : {};
   const peak = sampleRss(target.process.pid);
-  if (warmup > 0) await load({ url: target.endpoint, body, token, connections: settings.connections, duration: warmup, expectBody });
+  if (warmup > 0) await load({ url: target.endpoint, body, token, ...requests, connections: settings.connections, duration: warmup, expectBody });
   const counters = async () => {
     const operations = target.metricsBase ? await settle(target) : (await sleep(300), null);
     return {
@@ -106,7 +119,9 @@ export async function measure(target: Target, token: string, query: QueryName, d
     };
   };
   const before = await counters();
-  const result = await load({ url: target.endpoint, body, token, connections: settings.connections, duration, expectBody });
+  const stop = alongside?.();
+  const result = await load({ url: target.endpoint, body, token, ...requests, connections: settings.connections, duration, expectBody });
+  await stop?.();
   const after = await counters();
   const peakRss = peak();
   // Orgraph: per operation it finished, those still in flight when autocannon stopped included.
@@ -120,6 +135,8 @@ export async function measure(target: Target, token: string, query: QueryName, d
     graphqlErrors: after.errors - before.errors,
   };
 }
+
+export type ABResult = Awaited<ReturnType<typeof measureAB>>;
 
 /** Alternates two targets for `rounds` rounds and combines each one's runs. */
 export async function measureAB(a: Target, b: Target, token: string, query: QueryName, rounds: number) {
@@ -138,6 +155,9 @@ export async function measureAB(a: Target, b: Target, token: string, query: Quer
     const requests = list.reduce((sum, r) => sum + r.result!.requests, 0);
     const seconds = list.reduce((sum, r) => sum + r.result!.seconds, 0);
     const mean = (pick: (r: LoadResult) => number) => list.reduce((sum, r) => sum + pick(r.result!), 0) / list.length;
+    // Weighted by each run's requests; null when a run lacks the figure (a server without Orgraph's counters).
+    const perRequest = (pick: (r: Omit<Row, 'label' | 'query'>) => number | null) =>
+      list.every((r) => pick(r) !== null) ? list.reduce((sum, r) => sum + pick(r)! * r.result!.requests, 0) / requests : null;
     return {
       result: {
         requests,
@@ -148,11 +168,9 @@ export async function measureAB(a: Target, b: Target, token: string, query: Quer
         failures: list.reduce((sum, r) => sum + r.result!.failures, 0),
       },
       peakRss: Math.max(...list.map((r) => r.peakRss ?? 0)) || null,
-      sqlPerRequest: list.reduce((sum, r) => sum + (r.sqlPerRequest ?? 0) * r.result!.requests, 0) / requests,
-      cpuPerRequest: list.reduce((sum, r) => sum + (r.cpuPerRequest ?? 0) * r.result!.requests, 0) / requests,
-      dbCpuPerRequest: list.every((r) => r.dbCpuPerRequest !== null)
-        ? list.reduce((sum, r) => sum + r.dbCpuPerRequest! * r.result!.requests, 0) / requests
-        : null,
+      sqlPerRequest: perRequest((r) => r.sqlPerRequest),
+      cpuPerRequest: perRequest((r) => r.cpuPerRequest),
+      dbCpuPerRequest: perRequest((r) => r.dbCpuPerRequest),
       graphqlErrors: list.reduce((sum, r) => sum + r.graphqlErrors, 0),
     };
   };

@@ -1,7 +1,9 @@
 /** The benchmark's table and its target checks, as printed. */
 import { cpus, totalmem } from 'node:os';
 import type { Drift } from './drift.js';
-import { loadSamples, type measureAB, type Row, type Target } from './measure.js';
+import type { Mixed } from './mixed.js';
+import type { StartTimes } from './start-time.js';
+import { loadSamples, type ABResult, type Row, type Target } from './measure.js';
 import { ROWS, STATEMENT_CHECK_SIZES, type QueryName } from './queries.js';
 import { QUERY_NAMES, settings } from './settings.js';
 
@@ -16,21 +18,55 @@ export interface Results {
   startLoad: number;
   rows: Row[];
   statements: { label: string; counts: Record<string, number> }[];
-  ab: Record<QueryName, Awaited<ReturnType<typeof measureAB>>>;
+  ab: Record<QueryName, ABResult>;
   abOff: Target;
   abOn: Target;
   abEngine: string;
   drift: Drift | null;
+  /** (e) vs (f), alternated; or why the peer row is missing. */
+  peer: { ab: Partial<Record<QueryName, ABResult>>; orgraph: Target; peer: Target } | { skipped: string };
+  mixed: Mixed;
+  starts: StartTimes;
 }
 
-export function renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift }: Results): string {
+const seconds = (v: number | null) => (v === null ? 'no answer' : `${(v / 1000).toFixed(2)} s`);
+
+function mixedLine({ engine, row, hitRatio, reads, writes, writeFailures, writesPerSecond, newcomers }: Mixed): string {
+  const failed = row.result!.failures + row.graphqlErrors + writeFailures;
+  return (
+    `- Mixed workload: readers' hit ratio ${(hitRatio * 100).toFixed(1)}% (target >= 98%): ${hitRatio >= 0.98 ? 'MET' : 'MISSED'}; ` +
+    `Orgraph/${engine} with its default caches, readers ${row.result!.rps.toFixed(0)} req/s (${reads} reads), ${row.sqlPerRequest!.toFixed(2)} SQL per read; ` +
+    `writes ${writesPerSecond.toFixed(1)}/s (${writes}), ${newcomers} new users signed in${failed ? ` (**${failed} failed**)` : ''}`
+  );
+}
+
+const NESTED_VS_PEER = 'Nested query, Orgraph on Postgres with CACHE_MB=0 vs PostGraphile + RLS';
+
+function peerLines(peer: Results['peer']): string[] {
+  if ('skipped' in peer) return [`- ${NESTED_VS_PEER}: not measured (${peer.skipped})`];
+  const lines: string[] = [];
+  for (const query of (['nested', 'scalar'] as const).filter((q) => QUERY_NAMES.includes(q))) {
+    const { a, b, rps } = peer.ab[query]!;
+    const times = a.result!.rps / b.result!.rps;
+    const rounds = (t: Target) => rps(t.key).map((v) => v.toFixed(0)).join(', ');
+    const cpu = (r: ABResult['a']) => `server ${r.cpuPerRequest === null ? 'n/a' : ms(r.cpuPerRequest)}, Postgres ${r.dbCpuPerRequest === null ? 'n/a' : ms(r.dbCpuPerRequest)}`;
+    const head = query === 'nested' ? `${NESTED_VS_PEER}: ${times.toFixed(2)}x (target >= 2.00x): ${times >= 2 ? 'MET' : 'MISSED'}` : `Scalar query, the same comparison: ${times.toFixed(2)}x (reported, no target)`;
+    lines.push(
+      `- ${head} (${a.result!.rps.toFixed(0)} vs ${b.result!.rps.toFixed(0)} req/s; rounds Orgraph: ${rounds(peer.orgraph)}, PostGraphile: ${rounds(peer.peer)}); ` +
+        `CPU ms per request, Orgraph: ${cpu(a)}; PostGraphile: ${cpu(b)}`,
+    );
+  }
+  return lines;
+}
+
+export function renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift, peer, mixed, starts }: Results): string {
   const byKey = (query: QueryName, prefix: string) => rows.find((r) => r.query === query && r.label.startsWith(prefix))?.result?.rps;
   const out: string[] = [];
   out.push(
     `Orgraph benchmark, ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${measured}: Node ${process.version}, ` +
       `${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ` +
       `${settings.connections} connections, ${settings.duration} s per row after ${settings.warmup} s of warm-up; ` +
-      `@requiresRole rows: ${settings.abRounds} alternating rounds combined; Orgraph processes run with node ${settings.nodeArgs.join(' ') || '(no flags)'}. Load generator and servers share the machine; ` +
+      `@requiresRole and PostGraphile rows: ${settings.abRounds} alternating rounds combined; Orgraph processes run with node ${settings.nodeArgs.join(' ') || '(no flags)'}. Load generator and servers share the machine; ` +
       `1-min load average ${startLoad.toFixed(1)} at start, ${Math.min(...loadSamples).toFixed(1)} to ${Math.max(...loadSamples).toFixed(1)} during the rows ` +
       `(the benchmark itself accounts for about 2).`,
     '',
@@ -73,6 +109,7 @@ export function renderReport({ startedAt, measured, startLoad, rows, statements,
   if (nestedUncached && nestedApollo) {
     out.push(`- The same without the response cache (${abOn.label}): ${ratio(nestedUncached, nestedApollo)} of bare Apollo (reported, no target)`);
   }
+  out.push(...peerLines(peer), mixedLine(mixed));
   for (const query of QUERY_NAMES) {
     const off = ab[query].a.result!.rps;
     const on = ab[query].b.result!.rps;
@@ -112,6 +149,10 @@ export function renderReport({ startedAt, measured, startLoad, rows, statements,
   } else {
     out.push('- RSS drift: skipped (BENCH_DRIFT_REQUESTS=0)');
   }
+  out.push(
+    `- Time to first response of \`npm start\` (\`${starts.script}\`, empty PGLITE_DIR, nothing else set): ` +
+      `${seconds(starts.empty)}; restarted on the same directory: ${seconds(starts.restart)} (reported, no target)`,
+  );
   if (settings.cpuProfDir) out.push('', `CPU profiles of the Orgraph processes: ${settings.cpuProfDir}`);
   return out.join('\n');
 }

@@ -16,7 +16,7 @@
  *   BENCH_DRIFT_QUERY       scalar | nested (default scalar: 100k nested requests take far longer)
  *   BENCH_CPU_PROF          a directory: Orgraph processes write .cpuprofile files there (slows them down)
  *   BENCH_NODE_ARGS         more node flags for the Orgraph processes (after those of `npm start`), e.g. "--trace-gc"
- *   TEST_DATABASE_URL       a Postgres role that may create databases; unset: no Postgres rows
+ *   TEST_DATABASE_URL       a Postgres role that may create databases; unset: no Postgres rows (the PostGraphile one included)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,11 +26,14 @@ import pg from 'pg';
 import { admin } from '../test/helpers/database.js';
 import { startIssuer, type TestIssuer } from '../test/helpers/issuer.js';
 import { runDrift } from './drift.js';
+import { runMixed } from './mixed.js';
 import { startProcess, type ServerProcess } from './load.js';
-import { measure, measureAB, observeBackends, probe, statementsFor, type Row, type Target } from './measure.js';
+import { measure, measureAB, observeBackends, probe, statementsFor, type ABResult, type Row, type Target } from './measure.js';
+import { checkedPeerAnswers, PEER_LABEL, PEER_NAME, PEER_SERVER, peerBodies, preparePeer } from './postgraphile/peer.js';
 import { BENCH_ORG, ROWS, STATEMENT_CHECK_SIZES, type Fixture, type QueryName } from './queries.js';
 import { renderReport } from './report.js';
 import { seedCatalog } from './seed.js';
+import { timeStarts } from './start-time.js';
 import {
   ALL_QUERIES,
   appName,
@@ -90,6 +93,8 @@ async function main() {
   const startedAt = new Date();
   const measured = revision();
   const startLoad = loadavg()[0]!;
+  // First, while nothing else runs: `npm start` as a user runs it (bench/start-time.ts).
+  const starts = await timeStarts(logDir);
 
   const issuer = await startIssuer();
   cleanups.push(() => issuer.stop());
@@ -156,6 +161,20 @@ async function main() {
     scalar: JSON.parse(await probe(`${pgliteProc.url}/graphql`, token, 'scalar')),
     nested: JSON.parse(await probe(`${pgliteProc.url}/graphql`, token, 'nested')),
   };
+  // (f): the peer a user would choose instead, PostGraphile with row-level security, on the rows of (d).
+  let peerProc: ServerProcess | null = null;
+  let peerSkipped = postgresDbUrl ? '' : 'TEST_DATABASE_URL unset';
+  if (postgresDbUrl) {
+    // First in the list, so run last: the role can be dropped only once the database holding its grants is.
+    const prepared = await preparePeer(settings.postgresUrl!, postgresDbUrl, (drop) => cleanups.unshift(drop));
+    if (typeof prepared === 'string') {
+      peerSkipped = prepared;
+      log(`no PostGraphile row: ${prepared}`);
+    } else {
+      log('starting PostGraphile 4 with row-level security on the same database');
+      peerProc = await started(PEER_NAME, PEER_SERVER, { ...orgraphEnv(issuer, {}), ...prepared }, BENCH_READY);
+    }
+  }
   const fixtureFile = join(logDir, 'fixture.json');
   writeFileSync(fixtureFile, JSON.stringify(reference));
 
@@ -209,10 +228,13 @@ async function main() {
   main.push(target('graphql-js', `(d') Orgraph, ${jsEngine}, CACHE_MB=0, EXECUTOR=graphql-js`, graphqlJsProc, '/graphql', true, true));
   const abOff = target('rules-off', `Orgraph/${abEngine}, CACHE_MB=0, read access checks off (A/B)`, rulesOffProc, '/graphql', true, true);
   const abOn = target('rules-on', `Orgraph/${abEngine}, CACHE_MB=0, read access checks on (A/B)`, rulesOnProc, '/graphql', true, true);
+  // (e) is the "checks on" process: Orgraph on Postgres as deployed, without the caches; a row of its own, alternated with (f).
+  const peerOrgraph = target('peer-orgraph', '(e) Orgraph, Postgres, CACHE_MB=0 (vs PostGraphile)', rulesOnProc, '/graphql', true, true);
+  const peer = peerProc ? { ...target('peer', PEER_LABEL, peerProc, '/graphql', false, true), bodies: peerBodies } : null;
 
   // Every server must give the same answer as Orgraph on PGlite; each row then checks every response against it.
   const mismatches: string[] = [];
-  for (const t of [...main, abOff, abOn]) {
+  for (const t of [...main, abOff, abOn, peerOrgraph]) {
     for (const q of ALL_QUERIES) {
       const text = await probe(t.endpoint, token, q);
       t.expected[q] = text;
@@ -220,7 +242,8 @@ async function main() {
     }
   }
   if (mismatches.length) throw new Error(`answers differ from Orgraph on PGlite: ${mismatches.join(', ')}`);
-  log('all servers answer both queries with the same JSON');
+  if (peer) peer.expected = await checkedPeerAnswers(peer.process, token, reference);
+  log(`all servers answer both queries with the same ${peer ? 'data' : 'JSON'}`);
 
   // Statements per request, one request at a time.
   const statements: { label: string; counts: Record<string, number> }[] = [];
@@ -248,12 +271,22 @@ async function main() {
       }
     }
   }
-  const ab: Record<QueryName, Awaited<ReturnType<typeof measureAB>>> = {} as never;
+  const ab: Record<QueryName, ABResult> = {} as never;
   for (const query of QUERY_NAMES) {
     log(`${query}: @requiresRole off vs on, ${settings.abRounds} round(s)`);
     ab[query] = await measureAB(abOff, abOn, token, query, settings.abRounds);
     rows.push({ query, label: abOff.label, ...ab[query].a }, { query, label: abOn.label, ...ab[query].b });
   }
+  const peerAB: Partial<Record<QueryName, ABResult>> = {};
+  for (const query of peer ? QUERY_NAMES : []) {
+    log(`${query}: Orgraph without caches vs PostGraphile + RLS, ${settings.abRounds} round(s)`);
+    peerAB[query] = await measureAB(peerOrgraph, peer!, token, query, settings.abRounds);
+    rows.push({ query, label: peerOrgraph.label, ...peerAB[query].a }, { query, label: peer!.label, ...peerAB[query].b });
+  }
+
+  // Readers while others write, on the Orgraph of (d), or of (c) without Postgres (bench/mixed.ts).
+  const mixed = await runMixed(postgresProc ?? pgliteProc, postgresProc ? 'Postgres' : 'PGlite', issuer, postgresProc ? appName(postgresProc.name) : null);
+  rows.push({ query: 'nested', label: mixed.label, ...mixed.row });
 
   // RSS drift on a fresh, uncached Orgraph process (bench/drift.ts).
   const drift =
@@ -261,7 +294,8 @@ async function main() {
       ? await runDrift(started, orgraphEnv(issuer, abDatabase), abEngine, token, postgresDbUrl ? null : seed)
       : null;
 
-  console.log(renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift }));
+  const peerResult = peer ? { ab: peerAB, orgraph: peerOrgraph, peer } : { skipped: peerSkipped };
+  console.log(renderReport({ startedAt, measured, startLoad, rows, statements, ab, abOff, abOn, abEngine, drift, peer: peerResult, mixed, starts }));
 }
 
 main()

@@ -20,10 +20,11 @@ export async function graphql(url: string, token: string, query: string, variabl
 
 const CREATE_ORG = 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { organization { id } } }';
 const CREATE_CLIENT = 'mutation($i: CreateMachineClientInput!) { createMachineClient(input: $i) { machineClient { id } } }';
-const CREATE_ENV = 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { environment { id } } }';
+export const CREATE_ENV = 'mutation($i: CreateEnvironmentInput!) { createEnvironment(input: $i) { environment { id } } }';
+export const MANIFEST = { install: { nodejs: { 'pkg-path': 'nodejs_22' } } };
 
-/** Creates organization `slug` with `size` environments; `ownerToken` is the owner's user token. */
-export async function seedCatalog(url: string, issuer: TestIssuer, ownerToken: string, slug: string, size: number): Promise<void> {
+/** Creates organization `slug` with `size` environments; `ownerToken` is the owner's user token. Resolves to its id. */
+export async function seedCatalog(url: string, issuer: TestIssuer, ownerToken: string, slug: string, size: number): Promise<string> {
   const created = await graphql(url, ownerToken, CREATE_ORG, { i: { slug, name: `${slug} org` } });
   const organizationId = created.createOrganization.organization.id as string;
   await graphql(url, ownerToken, CREATE_CLIENT, { i: { organizationId, clientId: `${slug}-ci`, name: 'CI', role: 'WRITER' } });
@@ -31,6 +32,7 @@ export async function seedCatalog(url: string, issuer: TestIssuer, ownerToken: s
   for (let i = 0; i < size; i++) {
     const author = i % 2 === 0 ? ownerToken : ci;
     const name = `env-${String(i).padStart(3, '0')}`;
-    await graphql(url, author, CREATE_ENV, { i: { organizationId, name, manifest: { install: { nodejs: { 'pkg-path': 'nodejs_22' } } } } });
+    await graphql(url, author, CREATE_ENV, { i: { organizationId, name, manifest: MANIFEST } });
   }
+  return organizationId;
 }

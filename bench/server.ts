@@ -6,7 +6,7 @@
  *   apollo-token  (b) plus Orgraph's token verifier (jose) in the context
  *
  * Orgraph itself runs as `src/main.ts`, unchanged.
- * Prints `BENCH_READY <base url>` once listening on loopback; stops on SIGTERM.
+ * Listens on loopback and announces itself as bench/server-lifecycle.ts says.
  * Reads BENCH_FIXTURE (a JSON file: Orgraph's responses) and, for the token,
  * AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URI.
  */
@@ -18,6 +18,7 @@ import { readBody } from '../src/http/body.js';
 import { createTokenVerifier } from '../src/identity/token-verifier.js';
 import { createBareApollo } from './bare-apollo.js';
 import { QUERIES, type Fixture } from './queries.js';
+import { serve } from './server-lifecycle.js';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -61,13 +62,11 @@ async function listen(handler: Handler) {
   return { url: `http://127.0.0.1:${port}`, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-async function main() {
+serve('bench server', async () => {
   const kind = process.argv[2];
-  let started: { url: string; stop(): Promise<void> };
   switch (kind) {
     case 'raw':
-      started = await listen(rawHandler(fixture()));
-      break;
+      return listen(rawHandler(fixture()));
     case 'apollo':
     case 'apollo-token': {
       const verify =
@@ -81,22 +80,9 @@ async function main() {
           : undefined;
       const bare = await createBareApollo(fixture(), verify);
       const http = await listen(bare.handler);
-      started = { url: http.url, stop: async () => (await http.stop(), await bare.stop()) };
-      break;
+      return { url: http.url, stop: async () => (await http.stop(), await bare.stop()) };
     }
     default:
       throw new Error(`unknown server kind ${kind}`);
   }
-  console.log(`BENCH_READY ${started.url}`);
-  process.on('SIGTERM', () => {
-    started.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
-
-main().catch((error: unknown) => {
-  console.error('bench server failed:', error);
-  process.exit(1);
 });
