@@ -17,11 +17,11 @@ export interface ServerProcess {
 }
 
 const READY_TIMEOUT_MS = 120_000;
-const ORPHAN_GUARD = new URL('./orphan-guard.ts', import.meta.url).href;
+const ORPHAN_GUARD = new URL('./orphan-guard.mjs', import.meta.url).href;
 const STOP_TIMEOUT_MS = 15_000;
 
 /**
- * Starts `node --import tsx <script> <args>` and waits (bounded) for a line
+ * Starts `node <script> <args>` (with `--import tsx` for a TypeScript script) and waits (bounded) for a line
  * matching `ready`, whose first group is the base URL. Output goes to a log
  * file in `logDir`.
  */
@@ -36,7 +36,7 @@ export async function startProcess(options: {
   /** More flags for node, e.g. --max-semi-space-size=64. */
   nodeArgs?: string[];
 }): Promise<ServerProcess> {
-  const execArgv = ['--import', 'tsx', '--import', ORPHAN_GUARD, ...(options.nodeArgs ?? [])];
+  const execArgv = [...(options.script.endsWith('.ts') ? ['--import', 'tsx'] : []), '--import', ORPHAN_GUARD, ...(options.nodeArgs ?? [])];
   // <dir>/<name>/CPU.<date>.<pid>.<thread>.<n>.cpuprofile, one per thread: the main thread's is thread 0
   // (tsx's loader runs in a worker of its own).
   if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(options.cpuProfDir, options.name)}`);

@@ -42,6 +42,7 @@ import {
   log,
   MAIN,
   ORGRAPH_READY,
+  START,
   OWNER,
   QUERY_NAMES,
   revision,
@@ -147,13 +148,13 @@ async function main() {
   };
 
   // (c) and (d): Orgraph as `npm start` runs it.
-  log('starting Orgraph on PGlite (src/main.ts) and seeding it through the API');
-  const pgliteProc = await started('orgraph-pglite', MAIN, orgraphEnv(issuer, { PGLITE_DIR: 'memory://' }), ORGRAPH_READY, { orgraph: true, profile: true });
+  log('starting Orgraph on PGlite (scripts/start.mjs) and seeding it through the API');
+  const pgliteProc = await started('orgraph-pglite', START, orgraphEnv(issuer, { PGLITE_DIR: 'memory://' }), ORGRAPH_READY, { orgraph: true, profile: true });
   await seed(pgliteProc.url);
   let postgresProc: ServerProcess | null = null;
   if (postgresDbUrl) {
-    log('starting Orgraph on Postgres (src/main.ts) and seeding it through the API');
-    postgresProc = await started('orgraph-postgres', MAIN, orgraphEnv(issuer, { DATABASE_URL: postgresDbUrl }), ORGRAPH_READY, { orgraph: true, profile: true });
+    log('starting Orgraph on Postgres (scripts/start.mjs) and seeding it through the API');
+    postgresProc = await started('orgraph-postgres', START, orgraphEnv(issuer, { DATABASE_URL: postgresDbUrl }), ORGRAPH_READY, { orgraph: true, profile: true });
     await seed(postgresProc.url);
   }
 
@@ -183,7 +184,7 @@ async function main() {
   log(`starting Orgraph on ${jsEngine} with EXECUTOR=graphql-js`);
   const graphqlJsProc = await started(
     'orgraph-graphql-js',
-    MAIN,
+    START,
     { ...orgraphEnv(issuer, postgresDbUrl ? { DATABASE_URL: postgresDbUrl } : { PGLITE_DIR: 'memory://' }), EXECUTOR: 'graphql-js', ...UNCACHED },
     ORGRAPH_READY,
     { orgraph: true, profile: true },
@@ -228,8 +229,11 @@ async function main() {
   main.push(target('graphql-js', `(d') Orgraph, ${jsEngine}, CACHE_MB=0, EXECUTOR=graphql-js`, graphqlJsProc, '/graphql', true, true));
   const abOff = target('rules-off', `Orgraph/${abEngine}, CACHE_MB=0, read access checks off (A/B)`, rulesOffProc, '/graphql', true, true);
   const abOn = target('rules-on', `Orgraph/${abEngine}, CACHE_MB=0, read access checks on (A/B)`, rulesOnProc, '/graphql', true, true);
-  // (e) is the "checks on" process: Orgraph on Postgres as deployed, without the caches; a row of its own, alternated with (f).
-  const peerOrgraph = target('peer-orgraph', '(e) Orgraph, Postgres, CACHE_MB=0 (vs PostGraphile)', rulesOnProc, '/graphql', true, true);
+  // (e): Orgraph on Postgres as `npm start` runs it, without the caches; a row of its own, alternated with (f).
+  const uncachedProc = postgresDbUrl
+    ? await started('orgraph-uncached', START, { ...orgraphEnv(issuer, { DATABASE_URL: postgresDbUrl }), ...UNCACHED }, ORGRAPH_READY, { orgraph: true, profile: true })
+    : rulesOnProc;
+  const peerOrgraph = target('peer-orgraph', '(e) Orgraph, Postgres, CACHE_MB=0 (vs PostGraphile)', uncachedProc, '/graphql', true, true);
   const peer = peerProc ? { ...target('peer', PEER_LABEL, peerProc, '/graphql', false, true), bodies: peerBodies } : null;
 
   // Every server must give the same answer as Orgraph on PGlite; each row then checks every response against it.

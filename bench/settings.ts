@@ -56,7 +56,10 @@ if (settings.driftRequests > 0 && settings.driftCheckpoint >= settings.driftRequ
 }
 
 export const ROOT = resolve(import.meta.dirname, '..');
+/** Orgraph's entry point, run through tsx: for the processes a module hook changes (bench/read-rules-off.ts). */
 export const MAIN = join(ROOT, 'src/main.ts');
+/** Orgraph as `npm start` runs it: src/main.ts bundled into one file (scripts/start.mjs), without tsx's loader. */
+export const START = join(ROOT, 'scripts/start.mjs');
 export const BENCH_SERVER = join(ROOT, 'bench/server.ts');
 export const RULES_OFF = new URL('./read-rules-off.ts', import.meta.url).href;
 export const GC_ON_SIGNAL = new URL('./gc-on-signal.ts', import.meta.url).href;
