@@ -1,6 +1,7 @@
 /**
  * `npm start`: runs src/main.ts bundled by esbuild into one file, rebuilt
- * only when a file it was built from has changed. Node loads that one file
+ * only when a file it was built from has changed (`--bundle-only`: builds
+ * it and exits, as `npm ci`'s prepare step does). Node loads that one file
  * in a fraction of the time it takes to load src/'s TypeScript modules one by
  * one through tsx's loader, which was the largest part of the wait before
  * the first request. Packages stay external (node_modules, as they are), and
@@ -65,6 +66,12 @@ async function bundle() {
   }
   writeFileSync(`${INPUTS}.${process.pid}`, JSON.stringify(Object.keys(result.metafile.inputs)));
   renameSync(`${INPUTS}.${process.pid}`, INPUTS);
+}
+
+// `npm ci`'s prepare step bundles ahead, so that even the first start only loads the bundle.
+if (process.argv.includes('--bundle-only')) {
+  await bundle().catch((error) => console.warn('Bundle not made (the first start will make it):', error.message));
+  process.exit(0);
 }
 
 let bundled = true;
