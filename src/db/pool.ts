@@ -4,8 +4,8 @@
  *
  * - **Postgres itself** (a direct connection: DATABASE_URL without a
  *   different DATABASE_DIRECT_URL). A session's settings stay with it, so the
- *   statement timeout is a startup parameter and a statement is one round
- *   trip. Parameterized statements are named: each connection parses and
+ *   statement timeout is set once per connection and a statement is one
+ *   round trip. Parameterized statements are named: each connection parses and
  *   plans one once, then only binds and runs it (planning cost as much as
  *   executing for the loaders' statements).
  * - **A pooler in transaction mode** (PgBouncer with its defaults). It hands
@@ -60,8 +60,10 @@ export class TimeoutPool extends pg.Pool {
       max: options.max,
       // Fail fast when the server is down instead of queueing requests behind a dead connection.
       connectionTimeoutMillis: 3000,
-      ...(options.direct && timeout > 0 ? { options: `-c statement_timeout=${timeout}` } : {}),
-    });
+      // Set by a statement, not a startup parameter, so that a pooler taken for a direct connection (no
+      // DATABASE_DIRECT_URL beside it) still connects; awaited before the connection is handed out.
+      ...(options.direct && timeout > 0 ? { onConnect: (client: pg.PoolClient) => client.query(`set statement_timeout = ${timeout}`) } : {}),
+    } as pg.PoolConfig);
     this.naming = options.preparedStatements ?? options.direct;
     // An idle client that loses its server emits 'error'; without a listener that kills the process.
     this.on('error', () => {});
