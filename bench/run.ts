@@ -23,7 +23,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { admin } from '../test/helpers/database.js';
+import { admin, dropDatabase } from '../test/helpers/database.js';
 import { startIssuer, type TestIssuer } from '../test/helpers/issuer.js';
 import { runDrift } from './drift.js';
 import { runMixed } from './mixed.js';
@@ -106,7 +106,7 @@ async function main() {
   if (settings.postgresUrl) {
     const name = `orgraph_bench_${randomBytes(6).toString('hex')}`;
     await admin(settings.postgresUrl, `create database ${name}`);
-    cleanups.push(() => admin(settings.postgresUrl!, `drop database if exists ${name} with (force)`));
+    cleanups.push(() => dropDatabase(settings.postgresUrl!, name));
     const url = new URL(settings.postgresUrl);
     url.pathname = `/${name}`;
     postgresDbUrl = url.href;

@@ -25,8 +25,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     env: { DATABASE_URL: url.href },
-    drop: () => admin(adminUrl, `drop database if exists ${name} with (force)`),
+    drop: () => dropDatabase(adminUrl, name),
   };
+}
+
+/**
+ * Drops a database, whoever is connected to it. On Postgres 15 a role without pg_signal_backend may
+ * not end an autovacuum worker that happens to be busy there (42501): the worker is done within
+ * moments, so the drop is tried again for a while before that counts as a failure.
+ */
+export async function dropDatabase(adminUrl: string, name: string, attempts = 50): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin(adminUrl, `drop database if exists ${name} with (force)`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 export async function admin(url: string, statement: string) {
