@@ -12,15 +12,16 @@ type Decode = (raw: Record<string, unknown>) => Record<string, unknown>;
 
 const decoders = new WeakMap<PgTable, Map<string, Decode>>();
 
-function decoderOf(table: PgTable, omit: readonly string[] = []): Decode {
+/** Decodes a row of `table` (but the columns `omit` names) from its columns' SQL names, each after `prefix`. */
+export function decoderOf(table: PgTable, omit: readonly string[] = [], prefix = ''): Decode {
   const ofTable = decoders.get(table) ?? new Map<string, Decode>();
   decoders.set(table, ofTable);
-  const shape = omit.join(',');
+  const shape = `${prefix}|${omit.join(',')}`;
   let decode = ofTable.get(shape);
   if (!decode) {
     const columns = Object.entries(getTableColumns(table))
       .filter(([key]) => !omit.includes(key))
-      .map(([key, column]) => ({ key, name: column.name, column }));
+      .map(([key, column]) => ({ key, name: prefix + column.name, column }));
     decode = (raw) => {
       const row: Record<string, unknown> = {};
       for (const { key, name, column } of columns) {

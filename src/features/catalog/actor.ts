@@ -10,6 +10,8 @@ export interface Authored {
   organizationId: string;
   authorUserId: string | null;
   authorMachineClientId: string | null;
+  /** The author itself, where the row was read with it (a page of generations). */
+  author?: ActorRow | undefined;
 }
 
 export function authorOf(principal: Principal): Omit<Authored, 'organizationId'> {
@@ -21,7 +23,8 @@ export function authorOf(principal: Principal): Omit<Authored, 'organizationId'>
 export type ActorRow = UserRow | MachineClientRow;
 
 /** The user or machine client behind a row; a check constraint gives every authored row exactly one. */
-export function actorOf(ctx: Context, row: Authored): Promise<ActorRow> {
+export function actorOf(ctx: Context, row: Authored): ActorRow | Promise<ActorRow> {
+  if (row.author) return row.author;
   if (row.authorUserId !== null) return ctx.loaders.userById.load(row.authorUserId);
   if (row.authorMachineClientId !== null) return ctx.loaders.machineClientById.load({ id: row.authorMachineClientId, organizationId: row.organizationId });
   throw new Error('an authored row without its author');

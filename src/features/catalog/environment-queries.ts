@@ -1,52 +1,64 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { isAnyOf, pageChildren } from '../../db/paging.js';
+import { isAnyOf, pageChildren, type ChildList } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import {
   environmentEvents,
   environmentGenerations,
   environments,
+  machineClients,
+  users,
   type EnvironmentGenerationRow,
   type EnvironmentRow,
 } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
+import type { ActorRow } from './actor.js';
 
 export const live = isNull(environments.deletedAt);
 
+const environmentList: ChildList<typeof environments> = {
+  table: environments,
+  parent: environments.organizationId,
+  order: [environments.createdAt, environments.id],
+  where: live,
+};
+
 export function environmentsOfOrganizations(db: Db, organizationIds: readonly string[], page: Page<SortKey>) {
-  return pageChildren(
-    db,
-    { table: environments, parent: environments.organizationId, order: [environments.createdAt, environments.id], where: live },
-    organizationIds,
-    page,
-  );
+  return pageChildren(db, environmentList, organizationIds, page);
 }
 
-/** A generation as lists read it: without its manifest, which `manifest` reads on its own when asked for. */
-export type ListedGeneration = Omit<EnvironmentGenerationRow, 'manifest'> & Partial<Pick<EnvironmentGenerationRow, 'manifest'>>;
+/** A generation as lists read it: without its manifest, which `manifest` reads on its own when asked for, and with its author. */
+export type ListedGeneration = Omit<EnvironmentGenerationRow, 'manifest'> & Partial<Pick<EnvironmentGenerationRow, 'manifest'>> & { author?: ActorRow };
 
-/**
- * Generations, oldest first, without their manifests (the largest column, which a list of generations
- * seldom shows). `tenants` keeps a look-up inside the organizations it was asked for.
- */
-export async function generationsOfEnvironments(
+const generationList: ChildList<typeof environmentGenerations> = {
+  table: environmentGenerations,
+  parent: environmentGenerations.environmentId,
+  order: [environmentGenerations.number, environmentGenerations.id],
+  tenant: environmentGenerations.organizationId,
+  // The largest column, which a list of generations seldom shows.
+  omit: ['manifest'],
+  // Every generation's author, a user or a machine client of its organization, in the page's own statement.
+  references: [
+    { as: 'author', table: users, on: [[environmentGenerations.authorUserId, users.id]] },
+    {
+      as: 'author',
+      table: machineClients,
+      on: [
+        [environmentGenerations.authorMachineClientId, machineClients.id],
+        [environmentGenerations.organizationId, machineClients.organizationId],
+      ],
+    },
+  ],
+};
+
+/** Generations, oldest first, with their authors. `tenants` keeps a look-up inside the organizations it was asked for. */
+export function generationsOfEnvironments(
   db: Db,
   environmentIds: readonly string[],
   page: Page<SortKey>,
   tenants: readonly string[],
 ): Promise<Map<string, ListedGeneration[]>> {
-  return pageChildren(
-    db,
-    {
-      table: environmentGenerations,
-      parent: environmentGenerations.environmentId,
-      order: [environmentGenerations.number, environmentGenerations.id],
-      where: inArray(environmentGenerations.organizationId, [...tenants]),
-      omit: ['manifest'],
-    },
-    environmentIds,
-    page,
-  );
+  return pageChildren<typeof environmentGenerations, { author?: ActorRow }>(db, generationList, environmentIds, page, { tenants });
 }
 
 /** The manifests of generations, by id inside their organizations. */
@@ -57,18 +69,15 @@ export async function manifestsOfGenerations(db: Db, ids: readonly string[], ten
     .where(and(isAnyOf(environmentGenerations.id, ids), isAnyOf(environmentGenerations.organizationId, tenants)));
 }
 
+const eventList: ChildList<typeof environmentEvents> = {
+  table: environmentEvents,
+  parent: environmentEvents.environmentId,
+  order: [environmentEvents.id],
+  tenant: environmentEvents.organizationId,
+};
+
 export function eventsOfEnvironments(db: Db, environmentIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
-  return pageChildren(
-    db,
-    {
-      table: environmentEvents,
-      parent: environmentEvents.environmentId,
-      order: [environmentEvents.id],
-      where: inArray(environmentEvents.organizationId, [...tenants]),
-    },
-    environmentIds,
-    page,
-  );
+  return pageChildren(db, eventList, environmentIds, page, { tenants });
 }
 
 export async function liveEnvironmentsByName(db: Db, keys: readonly { organizationId: string; name: string }[]): Promise<EnvironmentRow[]> {

@@ -1,12 +1,14 @@
 import { and, asc, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { pageChildren } from '../../db/paging.js';
+import { pageChildren, type ChildList } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import { packages, packageVersions, type PackageRow, type PackageVersionRow } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
 
+const packageList: ChildList<typeof packages> = { table: packages, parent: packages.organizationId, order: [packages.createdAt, packages.id] };
+
 export function packagesOfOrganizations(db: Db, organizationIds: readonly string[], page: Page<SortKey>) {
-  return pageChildren(db, { table: packages, parent: packages.organizationId, order: [packages.createdAt, packages.id] }, organizationIds, page);
+  return pageChildren(db, packageList, organizationIds, page);
 }
 
 /** Every version of each package, oldest first, kept inside the given tenants. */

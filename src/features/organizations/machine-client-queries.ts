@@ -1,17 +1,14 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { pageChildren } from '../../db/paging.js';
+import { pageChildren, type ChildList } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import { machineClients, type MachineClientRow } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
 
+const machineClientList: ChildList<typeof machineClients> = { table: machineClients, parent: machineClients.organizationId, order: [machineClients.createdAt, machineClients.id] };
+
 export function machineClientsOfOrganizations(db: Db, organizationIds: readonly string[], page: Page<SortKey>) {
-  return pageChildren(
-    db,
-    { table: machineClients, parent: machineClients.organizationId, order: [machineClients.createdAt, machineClients.id] },
-    organizationIds,
-    page,
-  );
+  return pageChildren(db, machineClientList, organizationIds, page);
 }
 
 export async function machineClientsByIds(db: Db, ids: readonly string[], tenants: readonly string[]): Promise<MachineClientRow[]> {

@@ -1,17 +1,18 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { pageChildren } from '../../db/paging.js';
+import { pageChildren, type ChildList } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import { organizationMembers, type OrganizationMemberRow, type OrganizationRole } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
 
+const memberList: ChildList<typeof organizationMembers> = {
+  table: organizationMembers,
+  parent: organizationMembers.organizationId,
+  order: [organizationMembers.createdAt, organizationMembers.userId],
+};
+
 export function membersOfOrganizations(db: Db, organizationIds: readonly string[], page: Page<SortKey>) {
-  return pageChildren(
-    db,
-    { table: organizationMembers, parent: organizationMembers.organizationId, order: [organizationMembers.createdAt, organizationMembers.userId] },
-    organizationIds,
-    page,
-  );
+  return pageChildren(db, memberList, organizationIds, page);
 }
 
 export async function findMember(tx: Tx, organizationId: string, userId: string): Promise<OrganizationMemberRow | null> {

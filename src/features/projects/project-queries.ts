@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Principal } from '../../identity/principal.js';
 import { projectIsVisible } from '../../access/visibility.js';
 import type { Db, Tx } from '../../db/client.js';
-import { pageChildren } from '../../db/paging.js';
+import { pageChildren, type ChildList } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import { builds, libraryVersions, projectGrants, projects, type ProjectGrantRow, type ProjectRole, type ProjectRow } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
@@ -10,19 +10,11 @@ import type { Grantee } from '../workspaces/grantee.js';
 
 export type ProjectKind = ProjectRow['kind'];
 
+const projectList: ChildList<typeof projects> = { table: projects, parent: projects.workspaceId, order: [projects.createdAt, projects.id] };
+
 /** The projects (or libraries) of the workspaces that the principal can see. */
 export function visibleProjectsOfWorkspaces(db: Db, principal: Principal, workspaceIds: readonly string[], page: Page<SortKey>, kind: ProjectKind) {
-  return pageChildren(
-    db,
-    {
-      table: projects,
-      parent: projects.workspaceId,
-      order: [projects.createdAt, projects.id],
-      where: and(eq(projects.kind, kind), projectIsVisible(principal)),
-    },
-    workspaceIds,
-    page,
-  );
+  return pageChildren(db, projectList, workspaceIds, page, { visible: and(eq(projects.kind, kind), projectIsVisible(principal)) });
 }
 
 export async function projectsByIds(db: Db, ids: readonly string[], tenants: readonly string[]): Promise<ProjectRow[]> {

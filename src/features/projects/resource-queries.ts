@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { pageChildren } from '../../db/paging.js';
+import { pageChildren, type ChildList } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import {
   builds,
@@ -102,18 +102,13 @@ export async function insertBuild(tx: Tx, values: typeof builds.$inferInsert): P
 
 /** Pages of process instances of projects, or of whole workspaces (operations and runtime editors see them all). */
 export function instancesOf(parent: 'projectId' | 'workspaceId') {
-  return (db: Db, parentIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) =>
-    pageChildren(
-      db,
-      {
-        table: processInstances,
-        parent: processInstances[parent],
-        order: [processInstances.createdAt, processInstances.id],
-        where: inArray(processInstances.organizationId, [...tenants]),
-      },
-      parentIds,
-      page,
-    );
+  const list: ChildList<typeof processInstances> = {
+    table: processInstances,
+    parent: processInstances[parent],
+    order: [processInstances.createdAt, processInstances.id],
+    tenant: processInstances.organizationId,
+  };
+  return (db: Db, parentIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) => pageChildren(db, list, parentIds, page, { tenants });
 }
 
 export async function findProcessInstance(tx: Tx, { organizationId, id }: { organizationId: string; id: string }): Promise<ProcessInstanceRow | null> {

@@ -1,27 +1,25 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
-import { pageChildren } from '../../db/paging.js';
+import { pageChildren, type ChildList } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import { groupMembers, groups, type GroupRow } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
 import type { InWorkspace } from './workspace-queries.js';
 
+const groupList: ChildList<typeof groups> = { table: groups, parent: groups.workspaceId, order: [groups.createdAt, groups.id] };
+const groupMemberList: ChildList<typeof groupMembers> = {
+  table: groupMembers,
+  parent: groupMembers.groupId,
+  order: [groupMembers.createdAt, groupMembers.userId],
+  tenant: groupMembers.organizationId,
+};
+
 export function groupsOfWorkspaces(db: Db, workspaceIds: readonly string[], page: Page<SortKey>) {
-  return pageChildren(db, { table: groups, parent: groups.workspaceId, order: [groups.createdAt, groups.id] }, workspaceIds, page);
+  return pageChildren(db, groupList, workspaceIds, page);
 }
 
 export function membersOfGroups(db: Db, groupIds: readonly string[], page: Page<SortKey>, tenants: readonly string[]) {
-  return pageChildren(
-    db,
-    {
-      table: groupMembers,
-      parent: groupMembers.groupId,
-      order: [groupMembers.createdAt, groupMembers.userId],
-      where: inArray(groupMembers.organizationId, [...tenants]),
-    },
-    groupIds,
-    page,
-  );
+  return pageChildren(db, groupMemberList, groupIds, page, { tenants });
 }
 
 export async function groupsByIds(db: Db, ids: readonly string[], tenants: readonly string[]): Promise<GroupRow[]> {

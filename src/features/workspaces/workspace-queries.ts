@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Principal } from '../../identity/principal.js';
 import { workspaceIsVisible } from '../../access/visibility.js';
 import type { Db, Tx } from '../../db/client.js';
-import { pageChildren } from '../../db/paging.js';
+import { pageChildren, type ChildList } from '../../db/paging.js';
 import { theRow } from '../../db/rows.js';
 import {
   projectGrants,
@@ -16,13 +16,10 @@ import {
 } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
 
+const workspaceList: ChildList<typeof workspaces> = { table: workspaces, parent: workspaces.organizationId, order: [workspaces.createdAt, workspaces.id] };
+
 export function visibleWorkspacesOfOrganizations(db: Db, principal: Principal, organizationIds: readonly string[], page: Page<SortKey>) {
-  return pageChildren(
-    db,
-    { table: workspaces, parent: workspaces.organizationId, order: [workspaces.createdAt, workspaces.id], where: workspaceIsVisible(principal) },
-    organizationIds,
-    page,
-  );
+  return pageChildren(db, workspaceList, organizationIds, page, { visible: workspaceIsVisible(principal) });
 }
 
 export async function workspacesByIds(db: Db, ids: readonly string[], tenants: readonly string[]): Promise<WorkspaceRow[]> {
@@ -59,10 +56,16 @@ export async function visibleWorkspacesBySlug(
 export type WorkspaceMemberRow = WorkspaceRoleRow & { userId: string };
 
 /** Workspace members: users with a workspace role of their own. */
+const workspaceMemberList: ChildList<typeof workspaceRoles> = {
+  table: workspaceRoles,
+  parent: workspaceRoles.workspaceId,
+  order: [workspaceRoles.createdAt, workspaceRoles.id],
+  // Users' roles only: every row has its user.
+  where: isNotNull(workspaceRoles.userId),
+};
+
 export async function membersOfWorkspaces(db: Db, workspaceIds: readonly string[], page: Page<SortKey>): Promise<Map<string, WorkspaceMemberRow[]>> {
-  const list = { table: workspaceRoles, parent: workspaceRoles.workspaceId, order: [workspaceRoles.createdAt, workspaceRoles.id], where: isNotNull(workspaceRoles.userId) };
-  // The WHERE keeps users' roles only: every row has its user.
-  return (await pageChildren(db, list, workspaceIds, page)) as Map<string, WorkspaceMemberRow[]>;
+  return (await pageChildren(db, workspaceMemberList, workspaceIds, page)) as Map<string, WorkspaceMemberRow[]>;
 }
 
 /** A workspace role given to a group. */
