@@ -27,6 +27,44 @@ export function organizationIsVisible(principal: Principal): SQL {
   }
 }
 
+/**
+ * How a principal enters a statement built once (db/statements.ts): the shape
+ * its visibility SQL takes (its kind, and for a user whether `org_id` narrows
+ * it), a stand-in whose ids are placeholders, to build that SQL with
+ * `organizationIsVisible` itself, and the values the placeholders take for
+ * this principal. The stand-in carries nothing else: it is for
+ * `organizationIsVisible`, which reads only these ids.
+ */
+export function visibilityShape(principal: Principal): { shape: string; standIn: Principal; values: Record<string, unknown> } {
+  switch (principal.kind) {
+    case 'anonymous':
+      return { shape: 'anonymous', standIn: principal, values: {} };
+    case 'machine':
+      return {
+        shape: 'machine',
+        standIn: { kind: 'machine', machineClientId: '', clientId: '', role: principal.role, organizationId: placeholder('viewerOrganizationId') },
+        values: { viewerOrganizationId: principal.organizationId },
+      };
+    case 'user': {
+      const narrowed = principal.organizationExternalId !== null;
+      return {
+        shape: narrowed ? 'user narrowed by org_id' : 'user',
+        standIn: {
+          kind: 'user',
+          subject: '',
+          organizationRoles: new Map(),
+          userId: placeholder('viewerUserId'),
+          organizationExternalId: narrowed ? placeholder('viewerOrgId') : null,
+        },
+        values: { viewerUserId: principal.userId, viewerOrgId: principal.organizationExternalId },
+      };
+    }
+  }
+}
+
+/** A placeholder where a string goes: Drizzle binds it like the value it stands for. */
+const placeholder = (name: string) => sql.placeholder(name) as unknown as string;
+
 /** Workspace ids where the user holds one of `roles` (any role when null), directly or through a group. */
 function workspacesWithRole(userId: string, roles: readonly string[] | null): SQL {
   const roleFilter = (column: SQL | typeof workspaceRoles.role) =>

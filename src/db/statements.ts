@@ -40,3 +40,15 @@ export class Statement {
     return ((await prepared.execute(values)) as { rows: RawRow[] }).rows;
   }
 }
+
+/** A query's statements by shape (a handful: a token narrowed by `org_id` or not, a kind of principal), each built on first use. */
+export class Statements {
+  private readonly byShape = new Map<string, Statement>();
+
+  /** `build` runs only the first time a shape is asked for. */
+  of(shape: string, build: () => SQL): Statement {
+    let statement = this.byShape.get(shape);
+    if (!statement) this.byShape.set(shape, (statement = new Statement(build)));
+    return statement;
+  }
+}

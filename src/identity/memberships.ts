@@ -6,7 +6,7 @@
  * roles, the visibility SQL and the re-check under a mutation's lock all
  * read memberships through here, so none of them can widen a narrowed token.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, type Placeholder } from 'drizzle-orm';
 import { QueryBuilder } from 'drizzle-orm/pg-core';
 import { organizationMembers, organizations, type OrganizationRole } from '../db/schema.js';
 
@@ -25,7 +25,7 @@ export interface MembershipFilter {
 
 const qb = new QueryBuilder();
 
-function acting(narrowedTo: string | null, userId: string | undefined, filter: MembershipFilter) {
+function acting(narrowedTo: string | Placeholder | null, userId: string | undefined, filter: MembershipFilter) {
   return and(
     userId === undefined ? undefined : eq(organizationMembers.userId, userId),
     narrowedTo === null ? undefined : eq(organizations.externalId, narrowedTo),
@@ -35,7 +35,8 @@ function acting(narrowedTo: string | null, userId: string | undefined, filter: M
 }
 
 /** The memberships an actor acts with (user, organization, role), as a subquery. */
-export function actingMemberships(narrowedTo: string | null, filter: MembershipFilter & { userId?: string } = {}) {
+/** `narrowedTo` may be a placeholder, for a statement built once. */
+export function actingMemberships(narrowedTo: string | Placeholder | null, filter: MembershipFilter & { userId?: string } = {}) {
   return qb
     .select({ userId: organizationMembers.userId, organizationId: organizationMembers.organizationId, role: organizationMembers.role })
     .from(organizationMembers)

@@ -3,8 +3,10 @@
  * sight) with the organization roles it acts with, or a machine client that
  * is still active. One statement for a steady caller.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { decoderOf } from '../db/rows.js';
+import { Statements } from '../db/statements.js';
 import { machineClients, organizations, users, type MachineClientRow, type OrganizationRole, type OrganizationRow, type UserRow } from '../db/schema.js';
 import { actingMemberships } from './memberships.js';
 
@@ -18,6 +20,9 @@ export interface UserProfile {
 /** Organization id -> the role the user acts with there. */
 export type OrganizationRoles = Map<string, OrganizationRole>;
 
+const userWithRoles = new Statements();
+const decodeUser = decoderOf(users);
+
 /**
  * The users row for a token's subject, created on first sight, with the
  * organization roles it acts with (narrowed by `org_id`): one statement for
@@ -29,12 +34,16 @@ export async function upsertUserFromToken(
   profile: UserProfile,
   narrowedTo: string | null,
 ): Promise<{ user: UserRow; organizationRoles: OrganizationRoles; wrote: boolean }> {
-  const acting = actingMemberships(narrowedTo).as('acting');
-  const rows = await db
-    .select({ user: users, organizationId: acting.organizationId, role: acting.role })
-    .from(users)
-    .leftJoin(acting, eq(acting.userId, users.id))
-    .where(eq(users.subject, profile.subject));
+  const statement = userWithRoles.of(narrowedTo === null ? 'all' : 'narrowed', () => {
+    const acting = actingMemberships(narrowedTo === null ? null : sql.placeholder('narrowedTo')).as('acting');
+    return sql`select ${users}.*, ${acting.organizationId} as acting_organization_id, ${acting.role} as acting_role
+      from ${users} left join ${acting} on ${eq(acting.userId, users.id)} where ${eq(users.subject, sql.placeholder('subject'))}`;
+  });
+  const rows = (await statement.rows(db, { subject: profile.subject, narrowedTo })).map((raw) => ({
+    user: decodeUser(raw) as UserRow,
+    organizationId: raw.acting_organization_id as string | null,
+    role: raw.acting_role as OrganizationRole | null,
+  }));
   const existing = rows[0]?.user;
   const organizationRoles: OrganizationRoles = new Map(rows.flatMap(({ organizationId, role }) => (organizationId && role ? [[organizationId, role] as const] : [])));
   // A token without an email keeps the one known, with what was known of it.
