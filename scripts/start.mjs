@@ -3,13 +3,15 @@
  * only when a file it was built from has changed (`--bundle-only`: builds
  * it and exits, as `npm ci`'s prepare step does). Node loads that one file
  * in a fraction of the time it takes to load src/'s TypeScript modules one by
- * one through tsx's loader, which was the largest part of the wait before
- * the first request. Packages stay external (node_modules, as they are), and
- * every module keeps its own `import.meta.url`, so paths relative to a module
- * (migrations/, schema/) resolve as they do unbundled. Plain JavaScript: it
- * runs before anything could compile TypeScript.
+ * one through tsx's loader, and the packages' hundreds of modules one by one
+ * through its own, which were the largest part of the wait before the first
+ * request. Packages that read files of their own at run time stay external
+ * (PGlite its WebAssembly, pino its worker scripts). Every source module keeps
+ * its own `import.meta.url`, so paths relative to a module (migrations/,
+ * schema/) resolve as they do unbundled. Plain JavaScript: it runs before
+ * anything could compile TypeScript.
  */
-import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,7 +21,15 @@ const OUT_DIR = join(ROOT, 'node_modules/.cache/orgraph');
 const BUNDLE = join(OUT_DIR, 'main.mjs');
 const INPUTS = join(OUT_DIR, 'main.inputs.json');
 
-/** Whether the bundle is newer than every file it was built from. */
+/**
+ * npm writes it on every install. Installed files keep the dates their tarballs give them (1985, for most),
+ * so a package changed by `npm install` shows here, not in its files' dates.
+ */
+const INSTALLED = 'node_modules/.package-lock.json';
+/** Packages that read their own files at run time, or that the start never loads. */
+const EXTERNAL = ['@electric-sql/pglite', 'pino', 'pg-native', 'esbuild', 'tsx'];
+
+/** Whether the bundle is newer than every source file it was built from, and than the last install. */
 function upToDate() {
   try {
     const built = statSync(BUNDLE).mtimeMs;
@@ -50,8 +60,12 @@ async function bundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: EXTERNAL.flatMap((name) => [name, `${name}/*`]),
+    // Bundled CommonJS packages require Node's own modules: an ES module has no `require` but this one.
+    banner: { js: "import { createRequire as orgraphCreateRequire } from 'node:module'; const require = orgraphCreateRequire(import.meta.url);" },
+    // Stack traces point into the files themselves, which are on disk: the map need not carry their text.
     sourcemap: 'linked',
+    sourcesContent: false,
     write: false,
     metafile: true,
     outfile: BUNDLE,
@@ -64,7 +78,8 @@ async function bundle() {
     writeFileSync(`${file.path}.${process.pid}`, file.contents);
     renameSync(`${file.path}.${process.pid}`, file.path);
   }
-  writeFileSync(`${INPUTS}.${process.pid}`, JSON.stringify(Object.keys(result.metafile.inputs)));
+  const sources = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
+  writeFileSync(`${INPUTS}.${process.pid}`, JSON.stringify([...sources, ...(existsSync(join(ROOT, INSTALLED)) ? [INSTALLED] : [])]));
   renameSync(`${INPUTS}.${process.pid}`, INPUTS);
 }
 

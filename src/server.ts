@@ -5,9 +5,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GraphQLSchema } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { loadDevIssuer, type DevIssuer } from './identity/dev-issuer.js';
 import { createIdentity } from './identity/identity.js';
 import type { Config } from './config.js';
@@ -56,6 +57,22 @@ export interface Orgraph {
 
 const READY_TIMEOUT_MS = 2000;
 
+/** The executable schema, its access rules applied, and its SDL as `/schema.graphql` serves it. */
+function schemaOf(config: Config, options: OrgraphOptions, metrics: Metrics): { schema: GraphQLSchema; sdl: string } {
+  const schema = buildSchema({
+    ...(options.typeDefs ? { typeDefs: options.typeDefs } : {}),
+    rules: config.accessRules,
+    onDivergence: (ctx, divergence) => {
+      metrics.candidateDivergences.inc({ ...divergence });
+      ctx.logger.warn({ requestId: ctx.requestId, principal: principalKey(ctx.principal), ...divergence }, 'candidate rule decides otherwise than the live rule');
+    },
+  });
+  // The SDL first: describeRules adds to descriptions that the printed SDL would otherwise take up where the SDL has none.
+  const sdl = printSdl(schema);
+  describeRules(schema);
+  return { schema, sdl };
+}
+
 export interface OrgraphOptions {
   /** Another SDL than the project's own (a schema with extensions: candidate rules tried in a test, say). */
   typeDefs?: string[];
@@ -70,11 +87,22 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
   const devIssuer = config.auth.kind === 'dev' ? loadDevIssuer(config.auth.keyFile) : undefined;
   // Awaited after the database is open; until then a failure must not count as unhandled.
   devIssuer?.catch(() => {});
-  const database = await openDatabase({
+  // Opened while the schema is built: a new PGlite directory is copied on another thread meanwhile.
+  const opening = openDatabase({
     ...config.database,
     heartbeatMs: Math.max(50, Math.floor(config.changeFeedMaxSilenceMs / 4)),
     onStatement: () => metrics.dbStatements.inc(),
   });
+  opening.catch(() => {});
+  let built: { schema: GraphQLSchema; sdl: string };
+  try {
+    built = schemaOf(config, options, metrics);
+  } catch (error) {
+    void opening.then((database) => database.close(), () => {});
+    throw error;
+  }
+  const { schema, sdl } = built;
+  const database = await opening;
   try {
     // Either way a read-only database where the primary belongs stops the start with a message naming its host.
     if (config.database.migrateOnStart) await database.migrate();
@@ -134,17 +162,6 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
   });
   // A socket with no traffic for this long is closed, whatever state its request is in (a half-open client).
   httpServer.setTimeout(config.http.idleTimeoutMs, (socket) => socket.destroy());
-  const schema = buildSchema({
-    ...(options.typeDefs ? { typeDefs: options.typeDefs } : {}),
-    rules: config.accessRules,
-    onDivergence: (ctx, divergence) => {
-      metrics.candidateDivergences.inc({ ...divergence });
-      ctx.logger.warn({ requestId: ctx.requestId, principal: principalKey(ctx.principal), ...divergence }, 'candidate rule decides otherwise than the live rule');
-    },
-  });
-  // The SDL first: describeRules adds to descriptions that the printed SDL would otherwise take up where the SDL has none.
-  const sdl = printSdl(schema);
-  describeRules(schema);
   const apollo = new ApolloServer<Context>({
     ...(config.executor === 'compiled' ? { gateway: executorGateway(schema, compiledExecutor(schema)) } : { schema }),
     formatError: createFormatError({ hideSuggestions: config.mode === 'production' }),
@@ -165,6 +182,8 @@ export async function createOrgraph(config: Config, options: OrgraphOptions = {}
       ApolloServerPluginLandingPageDisabled(),
       // Orgraph sets no cache hints; Apollo's cache-control plugin would still run on every field.
       ApolloServerPluginCacheControlDisabled(),
+      // Inline traces are for federated subgraphs, which Orgraph is not; left on, Apollo loads its protobuf code at every start.
+      ApolloServerPluginInlineTraceDisabled(),
       metricsPlugin(metrics),
       loggingPlugin(logger),
       responseStatusPlugin(),
