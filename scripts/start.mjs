@@ -20,6 +20,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = join(ROOT, 'node_modules/.cache/orgraph');
 const BUNDLE = join(OUT_DIR, 'main.mjs');
 const INPUTS = join(OUT_DIR, 'main.inputs.json');
+/** src/db/pglite-template.ts alone (Node's modules only), loaded first to begin a new data directory's copy. */
+const TEMPLATE = join(OUT_DIR, 'pglite-template.mjs');
 
 /**
  * npm writes it on every install. Installed files keep the dates their tarballs give them (1985, for most),
@@ -32,7 +34,7 @@ const EXTERNAL = ['@electric-sql/pglite', 'pino', 'pg-native', 'esbuild', 'tsx']
 /** Whether the bundle is newer than every source file it was built from, and than the last install. */
 function upToDate() {
   try {
-    const built = statSync(BUNDLE).mtimeMs;
+    const built = Math.min(statSync(BUNDLE).mtimeMs, statSync(TEMPLATE).mtimeMs);
     const inputs = JSON.parse(readFileSync(INPUTS, 'utf8'));
     return inputs.length > 0 && inputs.every((file) => statSync(join(ROOT, file)).mtimeMs < built);
   } catch {
@@ -53,9 +55,8 @@ const ownImportMetaUrl = {
 
 async function bundle() {
   const { build } = await import('esbuild');
-  const result = await build({
+  const options = {
     absWorkingDir: ROOT,
-    entryPoints: ['src/main.ts'],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -68,13 +69,16 @@ async function bundle() {
     sourcesContent: false,
     write: false,
     metafile: true,
-    outfile: BUNDLE,
     logLevel: 'error',
     plugins: [ownImportMetaUrl],
-  });
+  };
+  const [result, template] = await Promise.all([
+    build({ ...options, entryPoints: ['src/main.ts'], outfile: BUNDLE }),
+    build({ ...options, entryPoints: ['src/db/pglite-template.ts'], outfile: TEMPLATE }),
+  ]);
   mkdirSync(OUT_DIR, { recursive: true });
   // Written under names of their own and renamed: instances starting at the same moment never load half a bundle.
-  for (const file of result.outputFiles) {
+  for (const file of [...result.outputFiles, ...template.outputFiles]) {
     writeFileSync(`${file.path}.${process.pid}`, file.contents);
     renameSync(`${file.path}.${process.pid}`, file.path);
   }
@@ -100,7 +104,15 @@ if (!upToDate()) {
   }
 }
 process.setSourceMapsEnabled(true);
-if (bundled) await import(pathToFileURL(BUNDLE).href);
+if (bundled) {
+  // Before the rest loads, which takes about as long: a new PGlite directory's copy of the template, on a thread of its own.
+  try {
+    (await import(pathToFileURL(TEMPLATE).href)).copyTemplateAhead(process.env);
+  } catch {
+    // The database's open makes the copy itself, and reports what stops it.
+  }
+  await import(pathToFileURL(BUNDLE).href);
+}
 else {
   const { register } = await import('tsx/esm/api');
   register();

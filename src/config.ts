@@ -3,6 +3,7 @@
  * operator fixes a deployment in one round instead of one variable per restart.
  */
 import { z } from 'zod';
+import { DEFAULT_PGLITE_DIR } from './db/pglite-template.js';
 import { DEFAULT_LIMITS, type RequestLimits } from './graphql/limits.js';
 import type { CorsOrigins } from './http/cors.js';
 import type { PersistedDocumentsSettings } from './http/persisted-documents.js';
@@ -55,7 +56,7 @@ const environment = z
     DB_POOL_SIZE: positiveInt(10),
     DB_PREPARED_STATEMENTS: z.enum(['auto', 'on', 'off']).default('auto'),
     DB_MIGRATION_LOCK_TIMEOUT_MS: positiveInt(60_000),
-    PGLITE_DIR: z.string().trim().min(1).default('.data/pglite'),
+    PGLITE_DIR: z.string().trim().min(1).default(DEFAULT_PGLITE_DIR),
     MIGRATE_ON_START: flag.transform((v) => v ?? true),
     AUTH_ISSUER: url('AUTH_ISSUER'),
     AUTH_AUDIENCE: optionalText,

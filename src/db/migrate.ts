@@ -6,7 +6,6 @@
  * through a pooler in transaction mode, where the lock and its unlock could
  * land on different server connections), and waited for a bounded time.
  */
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -14,7 +13,9 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 
-export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+import { MIGRATIONS_FOLDER } from './pglite-template.js';
+
+export const migrationsFolder = MIGRATIONS_FOLDER;
 
 /** Any number that is ours alone; `pg_advisory_lock` keys are plain bigints. */
 const MIGRATION_LOCK_KEY = 7_318_004_512;

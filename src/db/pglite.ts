@@ -12,41 +12,12 @@
  * new database without one makes the tarball. It is only ever a shortcut:
  * where it cannot be read or written, a database is made the slow way.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { migrationsFolder } from './migrate.js';
-
-const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/orgraph/', import.meta.url));
-const PREFIX = 'pglite-template-';
-
-/** PGlite's own package.json, found from its entry point (the package exports no path to it). */
-function pgliteVersion(): string {
-  let dir = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-let key: string | undefined;
-function templateKey(): string {
-  if (key) return key;
-  const hash = createHash('sha256').update(`pglite ${pgliteVersion()}\n`);
-  for (const file of readdirSync(migrationsFolder, { recursive: true, encoding: 'utf8' }).sort()) {
-    if (file.endsWith('.sql') || file.endsWith('.json')) hash.update(`${file}\n`).update(readFileSync(join(migrationsFolder, file)));
-  }
-  key = hash.digest('hex').slice(0, 16);
-  return key;
-}
-
-const tarballPath = () => join(CACHE_DIR, `${PREFIX}${templateKey()}.tar`);
-const directoryPath = () => join(CACHE_DIR, `${PREFIX}${templateKey()}`);
-const onDisk = (dir: string) => (dir.includes('://') ? (dir.startsWith('file://') ? dir.slice('file://'.length) : null) : dir);
+import { CACHE_DIR, copyTemplateInto, directoryPath, holdsDatabase, onDisk, tarballPath, TEMPLATE_PREFIX, templateKey } from './pglite-template.js';
 
 export interface EmbeddedDatabase {
   client: PGlite;
@@ -73,28 +44,11 @@ function compileWasmOnce(): void {
 export async function openPglite(dir: string): Promise<EmbeddedDatabase> {
   compileWasmOnce();
   const path = onDisk(dir);
-  if (path !== null) await mkdir(path, { recursive: true });
-  if (path !== null && existsSync(join(path, 'PG_VERSION'))) return { client: await ready(new PGlite(dir)), pristine: false };
-  if (path !== null && existsSync(directoryPath())) {
-    await copyDirectory(directoryPath(), path);
-    return { client: await ready(new PGlite(dir)), pristine: false };
-  }
+  // A new directory on disk is copied from the template's; scripts/start.mjs may have begun that already.
+  if (path !== null && ((await copyTemplateInto(path)) || holdsDatabase(path))) return { client: await ready(new PGlite(dir)), pristine: false };
   const tarball = await readFile(tarballPath()).catch(() => null);
   if (tarball) return { client: await ready(new PGlite(dir, { loadDataDir: new Blob([tarball]) })), pristine: false };
   return { client: await ready(new PGlite(dir)), pristine: true };
-}
-
-/**
- * A thousand files, most of a second: copied on a thread of its own, so that
- * the start builds its schema meanwhile (server.ts opens the database first).
- */
-function copyDirectory(from: string, to: string): Promise<void> {
-  const copy = "require('node:fs').cpSync(require('node:worker_threads').workerData.from, require('node:worker_threads').workerData.to, { recursive: true })";
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(copy, { eval: true, workerData: { from, to } });
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`copying the PGlite template stopped with exit code ${code}`))));
-  });
 }
 
 async function ready(client: PGlite): Promise<PGlite> {
@@ -118,7 +72,7 @@ export async function saveTemplate(client: PGlite, { withDirectory = false } = {
       await rename(building, directoryPath());
     }
     for (const file of readdirSync(CACHE_DIR)) {
-      if (file.startsWith(PREFIX) && !file.startsWith(`${PREFIX}${templateKey()}`)) await rm(join(CACHE_DIR, file), { recursive: true, force: true });
+      if (file.startsWith(TEMPLATE_PREFIX) && !file.startsWith(`${TEMPLATE_PREFIX}${templateKey()}`)) await rm(join(CACHE_DIR, file), { recursive: true, force: true });
     }
   } catch {
     // A read-only install or a full disk: the next new database is made the slow way, as this one was.
