@@ -10,9 +10,10 @@ import {
   users,
   type EnvironmentGenerationRow,
   type EnvironmentRow,
+  type MachineClientRow,
+  type UserRow,
 } from '../../db/schema.js';
 import type { Page, SortKey } from '../../lib/connection.js';
-import type { ActorRow } from './actor.js';
 
 export const live = isNull(environments.deletedAt);
 
@@ -27,8 +28,11 @@ export function environmentsOfOrganizations(db: Db, organizationIds: readonly st
   return pageChildren(db, environmentList, organizationIds, page);
 }
 
+/** Who wrote a generation (actor.ts reads it back as an `Actor`). */
+type Author = UserRow | MachineClientRow;
+
 /** A generation as lists read it: without its manifest, which `manifest` reads on its own when asked for, and with its author. */
-export type ListedGeneration = Omit<EnvironmentGenerationRow, 'manifest'> & Partial<Pick<EnvironmentGenerationRow, 'manifest'>> & { author?: ActorRow };
+export type ListedGeneration = Omit<EnvironmentGenerationRow, 'manifest'> & Partial<Pick<EnvironmentGenerationRow, 'manifest'>> & { author?: Author };
 
 const generationList: ChildList<typeof environmentGenerations> = {
   table: environmentGenerations,
@@ -58,7 +62,7 @@ export function generationsOfEnvironments(
   page: Page<SortKey>,
   tenants: readonly string[],
 ): Promise<Map<string, ListedGeneration[]>> {
-  return pageChildren<typeof environmentGenerations, { author?: ActorRow }>(db, generationList, environmentIds, page, { tenants });
+  return pageChildren<typeof environmentGenerations, { author?: Author }>(db, generationList, environmentIds, page, { tenants });
 }
 
 /** The manifests of generations, by id inside their organizations. */
