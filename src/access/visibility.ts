@@ -42,24 +42,31 @@ export function visibilityShape(principal: Principal): { shape: string; standIn:
     case 'machine':
       return {
         shape: 'machine',
-        standIn: { kind: 'machine', machineClientId: '', clientId: '', role: principal.role, organizationId: placeholder('viewerOrganizationId') },
+        standIn: standIn({ kind: 'machine', organizationId: placeholder('viewerOrganizationId') }),
         values: { viewerOrganizationId: principal.organizationId },
       };
     case 'user': {
       const narrowed = principal.organizationExternalId !== null;
       return {
         shape: narrowed ? 'user narrowed by org_id' : 'user',
-        standIn: {
-          kind: 'user',
-          subject: '',
-          organizationRoles: new Map(),
-          userId: placeholder('viewerUserId'),
-          organizationExternalId: narrowed ? placeholder('viewerOrgId') : null,
-        },
+        standIn: standIn({ kind: 'user', userId: placeholder('viewerUserId'), organizationExternalId: narrowed ? placeholder('viewerOrgId') : null }),
         values: { viewerUserId: principal.userId, viewerOrgId: principal.organizationExternalId },
       };
     }
   }
+}
+
+/**
+ * A principal of these properties alone: reading any other (a role, a subject) fails loudly, since a
+ * value read from one principal would be built into the statement every principal of the shape shares.
+ */
+function standIn(properties: Record<string, unknown>): Principal {
+  return new Proxy(properties, {
+    get: (target, key) => {
+      if (typeof key === 'string' && !(key in target)) throw new Error(`a statement built once per shape of principal read its ${key}`);
+      return target[key as string];
+    },
+  }) as unknown as Principal;
 }
 
 /** A placeholder where a string goes: Drizzle binds it like the value it stands for. */
