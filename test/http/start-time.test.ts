@@ -4,10 +4,12 @@
  * GraphQL request, then again on the same directory. The figures are logged,
  * never asserted (this machine's speed is not the code's); what is asserted
  * is that both starts answer, the first having made the database (from the
- * migrated template when there is one) and the second having found it.
+ * migrated template when there is one) and the second having found it; and
+ * that a directory whose copy was cut short (files, but no PG_VERSION yet)
+ * is copied again rather than opened half made.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,13 +31,13 @@ async function stop(child: ChildProcess) {
   await exited;
 }
 
-/** Starts `npm start` on the data directory; resolves at its first answered request, with the wait and its own report. */
-async function timedStart(): Promise<{ child: ChildProcess; url: string; ms: number; reported: string }> {
+/** Starts `npm start` on a data directory; resolves at its first answered request, with the wait, its own report and its output. */
+async function timedStart(dataDir = join(dir, 'pglite')): Promise<{ child: ChildProcess; url: string; ms: number; reported: string; output: () => string }> {
   const spawned = performance.now();
   const child = spawn('sh', ['-c', START], {
     cwd: ROOT,
     detached: true,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'warn', PGLITE_DIR: join(dir, 'pglite'), DEV_ISSUER_KEY_FILE: join(dir, 'key.json') },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'warn', PGLITE_DIR: dataDir, DEV_ISSUER_KEY_FILE: join(dir, 'key.json') },
   });
   running.push(child);
   let output = '';
@@ -54,7 +56,7 @@ async function timedStart(): Promise<{ child: ChildProcess; url: string; ms: num
     if (res?.ok) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return { child, url, ms: Math.round(performance.now() - spawned), reported: listening[2]! };
+  return { child, url, ms: Math.round(performance.now() - spawned), reported: listening[2]!, output: () => output };
 }
 
 describe('npm start, timed', () => {
@@ -67,4 +69,16 @@ describe('npm start, timed', () => {
     console.log(`npm start on the same data directory: first response ${second.ms} ms after the spawn (the server: ${second.reported})`);
     await stop(second.child);
   }, 180_000);
+
+  it('copies the template again into a directory whose copy was cut short', async () => {
+    const cut = join(dir, 'cut-short');
+    mkdirSync(join(cut, 'base'), { recursive: true });
+    writeFileSync(join(cut, 'postgresql.conf'), '# half written\n');
+    const started = await timedStart(cut);
+    // The demo seed ran its mutations through the API: the database was whole.
+    await expect.poll(() => started.output(), { timeout: 60_000 }).toContain('The demo organization');
+    await stop(started.child);
+    expect(existsSync(join(cut, 'PG_VERSION'))).toBe(true);
+    expect(readFileSync(join(cut, 'postgresql.conf'), 'utf8')).not.toBe('# half written\n');
+  }, 120_000);
 });
