@@ -31,18 +31,14 @@ export interface EmbeddedDatabase {
  * cores the main thread stalled on that second compile for half a second,
  * right after the start, while a first request waited; the optimized code
  * made no measurable difference to the queries a development database
- * answers. Set before the module is compiled; it concerns WebAssembly alone,
- * which nothing but PGlite runs.
+ * answers. Set before the module is compiled (setting it again changes
+ * nothing); it concerns WebAssembly alone, which nothing but PGlite runs.
  */
-let baselineOnly = false;
-function compileWasmOnce(): void {
-  if (!baselineOnly) setFlagsFromString('--liftoff-only');
-  baselineOnly = true;
-}
+const compileWasmByBaselineOnly = () => setFlagsFromString('--liftoff-only');
 
 /** Opens PGlite's data directory `dir` (or `memory://`); a new one starts from the template when there is one. */
 export async function openPglite(dir: string): Promise<EmbeddedDatabase> {
-  compileWasmOnce();
+  compileWasmByBaselineOnly();
   const path = onDisk(dir);
   // A new directory on disk is copied from the template's; scripts/start.mjs may have begun that already.
   if (path !== null && ((await copyTemplateInto(path)) || holdsDatabase(path))) return { client: await ready(new PGlite(dir)), pristine: false };
