@@ -27,51 +27,6 @@ export function organizationIsVisible(principal: Principal): SQL {
   }
 }
 
-/**
- * How a principal enters a statement built once (db/statements.ts): the shape
- * its visibility SQL takes (its kind, and for a user whether `org_id` narrows
- * it), a stand-in whose ids are placeholders, to build that SQL with
- * `organizationIsVisible` itself, and the values the placeholders take for
- * this principal. The stand-in carries nothing else: it is for
- * `organizationIsVisible`, which reads only these ids.
- */
-export function visibilityShape(principal: Principal): { shape: string; standIn: Principal; values: Record<string, unknown> } {
-  switch (principal.kind) {
-    case 'anonymous':
-      return { shape: 'anonymous', standIn: principal, values: {} };
-    case 'machine':
-      return {
-        shape: 'machine',
-        standIn: standIn({ kind: 'machine', organizationId: placeholder('viewerOrganizationId') }),
-        values: { viewerOrganizationId: principal.organizationId },
-      };
-    case 'user': {
-      const narrowed = principal.organizationExternalId !== null;
-      return {
-        shape: narrowed ? 'user narrowed by org_id' : 'user',
-        standIn: standIn({ kind: 'user', userId: placeholder('viewerUserId'), organizationExternalId: narrowed ? placeholder('viewerOrgId') : null }),
-        values: { viewerUserId: principal.userId, viewerOrgId: principal.organizationExternalId },
-      };
-    }
-  }
-}
-
-/**
- * A principal of these properties alone: reading any other (a role, a subject) fails loudly, since a
- * value read from one principal would be built into the statement every principal of the shape shares.
- */
-function standIn(properties: Record<string, unknown>): Principal {
-  return new Proxy(properties, {
-    get: (target, key) => {
-      if (typeof key === 'string' && !(key in target)) throw new Error(`a statement built once per shape of principal read its ${key}`);
-      return target[key as string];
-    },
-  }) as unknown as Principal;
-}
-
-/** A placeholder where a string goes: Drizzle binds it like the value it stands for. */
-const placeholder = (name: string) => sql.placeholder(name) as unknown as string;
-
 /** Workspace ids where the user holds one of `roles` (any role when null), directly or through a group. */
 function workspacesWithRole(userId: string, roles: readonly string[] | null): SQL {
   const roleFilter = (column: SQL | typeof workspaceRoles.role) =>

@@ -9,7 +9,7 @@ import { and, getTableColumns, sql, type Placeholder, type SQL } from 'drizzle-o
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Page, SortKey } from '../lib/connection.js';
 import type { Db } from './client.js';
-import { decoderOf } from './rows.js';
+import { decoderOf, prefixedColumns } from './rows.js';
 import { Statement, type RawRow } from './statements.js';
 
 /** `(columns) > (after)`: the rows that follow the cursor (its values, or their placeholders) in the list's order. */
@@ -107,9 +107,7 @@ function pageSql(list: ChildList<PgTable>, after: boolean, visible?: SQL): SQL {
   const ranked = sql`select ${columns}, row_number() over (partition by ${list.parent} order by ${sql.join([...list.order], sql`, `)}) as orgraph_rank
     from ${list.table} where ${where}`;
   const references = list.references ?? [];
-  const referenced = references.flatMap((ref, i) =>
-    Object.values(getTableColumns(ref.table)).map((c) => sql`, ${alias(i)}.${sql.identifier(c.name)} as ${sql.identifier(`r${i}.${c.name}`)}`),
-  );
+  const referenced = references.map((ref, i) => prefixedColumns(ref.table, `r${i}`, `r${i}.`));
   const joins = references.map(
     (ref, i) =>
       sql` left join ${ref.table} ${alias(i)} on ${sql.join(

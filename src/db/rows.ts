@@ -4,7 +4,7 @@
  * of once per cell: on lists of a hundred rows Drizzle's own mapping (a
  * prototype walk per cell) costs more than the query.
  */
-import { getTableColumns, type SQL } from 'drizzle-orm';
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from './client.js';
 
@@ -33,6 +33,11 @@ export function decoderOf(table: PgTable, omit: readonly string[] = [], prefix =
     ofTable.set(shape, decode);
   }
   return decode;
+}
+
+/** `, alias.column as "prefix.column"` for every column of `table`: a joined row's cells, for `decoderOf(table, [], prefix)`. */
+export function prefixedColumns(table: PgTable, alias: string, prefix: string): SQL {
+  return sql.join(Object.values(getTableColumns(table)).map((c) => sql`, ${sql.identifier(alias)}.${sql.identifier(c.name)} as ${sql.identifier(prefix + c.name)}`));
 }
 
 /** Runs `query`, whose rows carry every column of `table` (but those omitted) under its SQL name, and decodes them. */

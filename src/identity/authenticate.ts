@@ -13,7 +13,7 @@ import { unauthenticated } from '../errors.js';
 import { identify, type TokenIdentity } from './claims.js';
 import type { SeenRecorder } from './last-seen.js';
 import { ANONYMOUS, principalTags, type Principal, type UserPrincipal } from './principal.js';
-import { activeMachineClient, actingRolesOf, upsertUserFromToken } from './principal-queries.js';
+import { activeMachineClient, actingOrganizationsOf, upsertUserFromToken } from './principal-queries.js';
 import type { TokenVerifier } from './token-verifier.js';
 
 export interface AuthenticatorDeps {
@@ -68,7 +68,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       deps.seen(found.principal);
       return found.principal;
     },
-    reread: async (principal) => ({ ...principal, organizationRoles: await actingRolesOf(deps.db, principal.userId, principal.organizationExternalId) }),
+    reread: async (principal) => ({ ...principal, ...(await actingOrganizationsOf(deps.db, principal.subject, principal.organizationExternalId)) }),
   };
 }
 
@@ -79,12 +79,12 @@ async function lookUp(db: Db, identity: TokenIdentity): Promise<{ principal: Pri
     if (identity.orgId !== null && identity.orgId !== found.organization.externalId) {
       throw unauthenticated("The token's org_id does not match this machine client's organization");
     }
-    const { client } = found;
+    const { client, organization } = found;
     return {
-      principal: { kind: 'machine', machineClientId: client.id, clientId: client.clientId, organizationId: client.organizationId, role: client.role },
+      principal: { kind: 'machine', machineClientId: client.id, clientId: client.clientId, organizationId: client.organizationId, organization, role: client.role },
       wrote: false,
     };
   }
-  const { user, organizationRoles, wrote } = await upsertUserFromToken(db, identity, identity.orgId);
-  return { principal: { kind: 'user', userId: user.id, subject: user.subject, organizationExternalId: identity.orgId, organizationRoles }, wrote };
+  const { user, organizationRoles, organizations, wrote } = await upsertUserFromToken(db, identity, identity.orgId);
+  return { principal: { kind: 'user', userId: user.id, subject: user.subject, organizationExternalId: identity.orgId, organizationRoles, organizations }, wrote };
 }

@@ -3,7 +3,7 @@
  * the bearer token; everything downstream (directives, visibility, audit)
  * reads it and nothing else.
  */
-import type { OrganizationRole } from '../db/schema.js';
+import type { OrganizationRole, OrganizationRow } from '../db/schema.js';
 
 export type Principal =
   | { kind: 'anonymous' }
@@ -18,12 +18,16 @@ export type Principal =
        * `org_id`), read with the user at the start of the request.
        */
       organizationRoles: ReadonlyMap<string, OrganizationRole>;
+      /** Those organizations' rows by slug, read in the same statement: they are all it can see. */
+      organizations: ReadonlyMap<string, OrganizationRow>;
     }
   | {
       kind: 'machine';
       machineClientId: string;
       clientId: string;
       organizationId: string;
+      /** Its organization's row, read with the client: the one organization it can see. */
+      organization: OrganizationRow;
       role: OrganizationRole;
     };
 
@@ -66,5 +70,22 @@ export function principalTags(principal: Principal): string[] {
       return [`u:${principal.userId}`, ...[...principal.organizationRoles.keys()].map((id) => `o:${id}`)];
     case 'machine':
       return [`o:${principal.organizationId}`];
+  }
+}
+
+/**
+ * The organization with this slug, if the principal can see it: an
+ * organization is visible exactly where the principal acts (organizationIsVisible
+ * says the same in SQL), and those rows came with the principal, so finding
+ * one costs no statement, whether it is invisible or does not exist.
+ */
+export function visibleOrganizationBySlug(principal: Principal, slug: string): OrganizationRow | null {
+  switch (principal.kind) {
+    case 'anonymous':
+      return null;
+    case 'user':
+      return principal.organizations.get(slug) ?? null;
+    case 'machine':
+      return principal.organization.slug === slug ? principal.organization : null;
   }
 }

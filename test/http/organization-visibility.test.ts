@@ -14,6 +14,7 @@ import type { Person, SeededOrganization } from '../helpers/seed.js';
 import { useOrgraph } from '../helpers/use-orgraph.js';
 
 const t = useOrgraph();
+const SLUG_ONLY = 'query($slug: String!) { organization(slug: $slug) { id slug name viewerRole } }';
 const { addMember, removeMember } = organizationChecks(t);
 
 describe('visibility is the same on every path', () => {
@@ -92,6 +93,26 @@ describe('visibility is the same on every path', () => {
       }
     }
     expect(await t.server.snapshot()).toEqual(before);
+  });
+
+  it('organization(slug:) costs no statement of its own, whether the organization is the caller\'s, hidden, or absent', async () => {
+    const callers = [
+      ['a member', hidden.owner.token],
+      ['a machine client of it', await t.issuer.machineToken('hidden-ci')],
+      ...(await Promise.all(outsiders().map(async ([who, token]) => [who, await token()] as const))),
+    ] as const;
+    const statements = () => t.server.metric('orgraph_db_statements_total');
+    for (const [who, token] of callers) {
+      // The principal is then known (kept until a write), and its first sight recorded.
+      expectOk(await t.server.graphql(token, '{ viewer { kind } }'));
+      for (let last = NaN, now = await statements(); now !== last; last = now, now = await statements()) await new Promise((r) => setTimeout(r, 100));
+      for (const slug of ['hidden', 'ottos-own', 'no-such-organization']) {
+        const before = await statements();
+        const res = await t.server.graphql(token, SLUG_ONLY, { slug });
+        expect(res.errors, `${who}, ${slug}`).toBeUndefined();
+        expect((await statements()) - before, `${who}, ${slug}`).toBe(0);
+      }
+    }
   });
 
   it('a member who is removed loses it on every path too', async () => {

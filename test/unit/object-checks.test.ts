@@ -74,6 +74,7 @@ const principal: Principal = {
   subject: 'auth0|me',
   organizationExternalId: null,
   organizationRoles: new Map([[MINE, 'READER']]),
+  organizations: new Map(),
 };
 
 /** Both executors Orgraph runs: they consume a field's pending value differently. */

@@ -22,6 +22,7 @@ const principal: fc.Arbitrary<Principal> = fc.oneof(
     subject: fc.constantFrom('auth0|a', 'auth0|b'),
     organizationExternalId: externalId,
     organizationRoles: fc.array(fc.tuple(fc.constantFrom('org1', 'org2', 'org3'), role), { maxLength: 3 }).map((entries) => new Map(entries)),
+    organizations: fc.constant(new Map()),
   }),
   fc.record({
     kind: fc.constant('machine' as const),
@@ -29,7 +30,7 @@ const principal: fc.Arbitrary<Principal> = fc.oneof(
     clientId: fc.constantFrom('ci', 'deploy'),
     organizationId: fc.constantFrom('org1', 'org2'),
     role,
-  }),
+  }).map((machine) => ({ ...machine, organization: { id: machine.organizationId, slug: machine.organizationId, name: machine.organizationId, externalId: null, createdAt: new Date(0) } })),
 );
 
 /** What a decision reads from a principal, in a form deep equality compares. */
@@ -75,7 +76,7 @@ describe('principalKey', () => {
   });
 
   it('tells an org_id narrowed to nothing from no org_id at all', () => {
-    const user = (organizationExternalId: string | null): Principal => ({ kind: 'user', userId: 'u1', subject: 's', organizationExternalId, organizationRoles: new Map() });
+    const user = (organizationExternalId: string | null): Principal => ({ kind: 'user', userId: 'u1', subject: 's', organizationExternalId, organizationRoles: new Map(), organizations: new Map() });
     const keys = [null, '', 'null', '42'].map((id) => principalKey(user(id)));
     expect(new Set(keys).size).toBe(keys.length);
   });

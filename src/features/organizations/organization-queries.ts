@@ -1,10 +1,9 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Principal } from '../../identity/principal.js';
-import { organizationIsVisible, visibilityShape } from '../../access/visibility.js';
+import { organizationIsVisible } from '../../access/visibility.js';
 import type { Db, Tx } from '../../db/client.js';
 import { afterKey } from '../../db/paging.js';
-import { decoderOf, theRow } from '../../db/rows.js';
-import { Statements } from '../../db/statements.js';
+import { theRow } from '../../db/rows.js';
 import { organizations, type OrganizationRow } from '../../db/schema.js';
 import type { Page, TimeKey } from '../../lib/connection.js';
 
@@ -15,16 +14,6 @@ export async function visibleOrganizations(db: Db, principal: Principal, page: P
     .where(and(organizationIsVisible(principal), afterKey([organizations.createdAt, organizations.id], page.after)))
     .orderBy(asc(organizations.createdAt), asc(organizations.id))
     .limit(page.limit);
-}
-
-const bySlug = new Statements();
-
-/** The organization with this slug, if the principal may see it: one statement, built once per shape of principal. */
-export async function visibleOrganizationBySlug(db: Db, principal: Principal, slug: string): Promise<OrganizationRow | null> {
-  const { shape, standIn, values } = visibilityShape(principal);
-  const statement = bySlug.of(shape, () => sql`select * from ${organizations} where ${eq(organizations.slug, sql.placeholder('slug'))} and ${organizationIsVisible(standIn)}`);
-  const [row] = await statement.rows(db, { ...values, slug });
-  return row ? (decoderOf(organizations)(row) as OrganizationRow) : null;
 }
 
 export async function visibleOrganizationsByIds(db: Db, principal: Principal, ids: readonly string[]): Promise<OrganizationRow[]> {

@@ -6,7 +6,8 @@ import { displayName, providerId, slug } from '../../lib/validate.js';
 import { mutationOf, scopedMutationOf } from '../../mutations/runner.js';
 import { userOf } from '../principals.js';
 import { insertMember } from './member-queries.js';
-import { insertOrganization, organizationExternalIdTaken, updateOrganization, visibleOrganizationBySlug, visibleOrganizations } from './organization-queries.js';
+import { visibleOrganizationBySlug } from '../../identity/principal.js';
+import { insertOrganization, organizationExternalIdTaken, updateOrganization, visibleOrganizations } from './organization-queries.js';
 
 export const organizationResolvers: Resolvers = {
   Query: {
@@ -14,7 +15,7 @@ export const organizationResolvers: Resolvers = {
       const page = readPage(args, isTimeKey);
       return toConnection(await visibleOrganizations(ctx.db, ctx.principal, page), page, timeKeyOf);
     },
-    organization: (_parent, args, ctx) => visibleOrganizationBySlug(ctx.db, ctx.principal, args.slug),
+    organization: (_parent, args, ctx) => visibleOrganizationBySlug(ctx.principal, args.slug),
   },
   Organization: {
     id: (org) => toGlobalId('Organization', org.id),
