@@ -44,22 +44,28 @@ class Edge<T, K> {
   }
 }
 
-export function toConnection<T, K>(rows: T[], page: Page<K>, keyOf: (row: T) => K): Connection<T> {
-  const nodes = rows.slice(0, page.limit - 1);
-  const edges = nodes.map((node) => new Edge(node, keyOf));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length >= page.limit,
-      hasPreviousPage: page.after !== null,
-      get startCursor() {
-        return edges[0]?.cursor ?? null;
-      },
-      get endCursor() {
-        return edges.at(-1)?.cursor ?? null;
-      },
-    },
-  };
+/** Its cursors are read off its edges on demand, by getters on the prototype: a page builds no closure. */
+class PageInfo<T, K> {
+  constructor(
+    private readonly edges: readonly Edge<T, K>[],
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+  ) {}
+  get startCursor(): string | null {
+    return this.edges[0]?.cursor ?? null;
+  }
+  get endCursor(): string | null {
+    return this.edges.at(-1)?.cursor ?? null;
+  }
+}
+
+/** `rows` holds up to `page.limit` rows: the page, and one more where another page follows. */
+export function toConnection<T, K>(rows: readonly T[], page: Page<K>, keyOf: (row: T) => K): Connection<T> {
+  // A connection is built for every parent of a nested list: no copy of the rows, no closure per call.
+  const edges: Edge<T, K>[] = [];
+  const size = Math.min(rows.length, page.limit - 1);
+  for (let i = 0; i < size; i++) edges.push(new Edge(rows[i] as T, keyOf));
+  return { edges, pageInfo: new PageInfo(edges, rows.length >= page.limit, page.after !== null) };
 }
 
 function encodeCursor(key: unknown): string {

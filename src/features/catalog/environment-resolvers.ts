@@ -21,6 +21,8 @@ import {
 } from './environment-queries.js';
 
 const isSequenceKey = (v: unknown): v is [number] => Array.isArray(v) && v.length === 1 && Number.isSafeInteger(v[0]) && v[0] >= 0;
+const generationKeyOf = (g: { number: number; id: string }): SortKey => [g.number, g.id];
+const eventKeyOf = (e: { id: number }): SortKey => [e.id];
 
 export const environmentResolvers: Resolvers = {
   Organization: {
@@ -41,12 +43,12 @@ export const environmentResolvers: Resolvers = {
     generations: async (env, args, ctx) => {
       const page = readPage<SortKey>(args, isNumberKey);
       const rows = await ctx.loaders.generationsPage.load({ parentId: env.id, page, tenantId: env.organizationId });
-      return toConnection(rows, page, (g) => [g.number, g.id]);
+      return toConnection(rows, page, generationKeyOf);
     },
     history: async (env, args, ctx) => {
       const page = readPage<SortKey>(args, isSequenceKey);
       const rows = await ctx.loaders.environmentEventsPage.load({ parentId: env.id, page, tenantId: env.organizationId });
-      return toConnection(rows, page, (e) => [e.id]);
+      return toConnection(rows, page, eventKeyOf);
     },
     organization: (env, _args, ctx) => ctx.loaders.organizationById.load(env.organizationId),
   },
