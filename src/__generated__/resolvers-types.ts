@@ -2221,6 +2221,44 @@ export type LibraryViewerCan = {
   __typename?: 'LibraryViewerCan';
   /** Whether `Mutation.publishLibraryVersion` (PROJECT_EDITOR) would pass its access check on this Library. */
   publishLibraryVersion: Scalars['Boolean']['output'];
+  /** Whether `Mutation.grantProjectAccess` (WORKSPACE_ADMIN or PROJECT_OWNER, users only) would pass its access check on this Library. */
+  grantProjectAccess: Scalars['Boolean']['output'];
+  /** Whether `Mutation.revokeProjectAccess` (WORKSPACE_ADMIN or PROJECT_OWNER, users only) would pass its access check on this Library. */
+  revokeProjectAccess: Scalars['Boolean']['output'];
+  /** Whether `Mutation.transferProjectOwnership` (PROJECT_OWNER, users only) would pass its access check on this Library. */
+  transferProjectOwnership: Scalars['Boolean']['output'];
+  /** Whether `Mutation.createBuild` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Library. */
+  createBuild: Scalars['Boolean']['output'];
+  /** Whether `Mutation.setActivePolicy` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Library. */
+  setActivePolicy: Scalars['Boolean']['output'];
+  /** Whether `Mutation.setConfigParameter` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Library. */
+  setConfigParameter: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteConfigParameter` (RUNTIME_EDITOR or PROJECT_EDITOR) would pass its access check on this Library. */
+  deleteConfigParameter: Scalars['Boolean']['output'];
+  /** Whether `Mutation.startProcessInstance` (PROJECT_VIEWER or RUNTIME_EDITOR) would pass its access check on this Library. */
+  startProcessInstance: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveProcess` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveProcess: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveTemplate` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveTemplate: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveIntegration` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveIntegration: Scalars['Boolean']['output'];
+  /** Whether `Mutation.deleteProject` (PROJECT_OWNER, users only) would pass its access check on this Library. */
+  deleteProject: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveWorkflow` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveWorkflow: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveEnumeration` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveEnumeration: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveProjectMedia` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveProjectMedia: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveAiAgent` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveAiAgent: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveReusableResource` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveReusableResource: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveProjectSetting` (PROJECT_EDITOR) would pass its access check on this Library. */
+  saveProjectSetting: Scalars['Boolean']['output'];
+  /** Whether `Mutation.saveScheduledProcess` (RUNTIME_EDITOR) would pass its access check on this Library. */
+  saveScheduledProcess: Scalars['Boolean']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -2767,6 +2805,12 @@ export type AuthenticatedDirectiveResolver<Result, Parent, ContextType = Context
 export type PublicDirectiveArgs = { };
 
 export type PublicDirectiveResolver<Result, Parent, ContextType = Context, Args = PublicDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ActsAsDirectiveArgs = {
+  type: Scalars['String']['input'];
+};
+
+export type ActsAsDirectiveResolver<Result, Parent, ContextType = Context, Args = ActsAsDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CapabilityDirectiveArgs = {
   name: Scalars['String']['input'];
@@ -3693,6 +3737,25 @@ export type ScheduledProcessViewerCanResolvers<ContextType = Context, ParentType
 
 export type LibraryViewerCanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LibraryViewerCan'] = ResolversParentTypes['LibraryViewerCan']> = ResolversObject<{
   publishLibraryVersion?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  grantProjectAccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revokeProjectAccess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  transferProjectOwnership?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createBuild?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  setActivePolicy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  setConfigParameter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteConfigParameter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startProcessInstance?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveProcess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveTemplate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveIntegration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleteProject?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveWorkflow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveEnumeration?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveProjectMedia?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveAiAgent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveReusableResource?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveProjectSetting?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  saveScheduledProcess?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
@@ -3833,5 +3896,6 @@ export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
   candidateRule?: CandidateRuleDirectiveResolver<any, any, ContextType>;
   authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
   public?: PublicDirectiveResolver<any, any, ContextType>;
+  actsAs?: ActsAsDirectiveResolver<any, any, ContextType>;
   capability?: CapabilityDirectiveResolver<any, any, ContextType>;
 }>;

@@ -16,12 +16,13 @@ import { argumentAt, shadowed } from './candidates.js';
 import { objectChecks, type EntryCheck } from './object-checks.js';
 import { forbiddenBy } from './refusals.js';
 import { decide, type HeldRoles } from './roles.js';
-import { AccessRuleError, readAccessRules, type AccessRule, type PrincipalKindRule, type RuleTable } from './rules.js';
+import { AccessRuleError, readAccessRules, readActsAs, type AccessRule, type PrincipalKindRule, type RuleTable } from './rules.js';
 import { atLevel, levelOf, scopeOfId, typeNameOfScope, type ObjectTypes, type Scope } from './scopes.js';
 
 type Resolver<C> = GraphQLFieldResolver<unknown, C, Record<string, unknown>>;
 
-export function applyAccessRules<C extends AccessContext>(schema: GraphQLSchema, engine: AccessEngine<C>): GraphQLSchema {
+export function applyAccessRules<C extends AccessContext>(schema: GraphQLSchema, declared: AccessEngine<C>): GraphQLSchema {
+  const engine = { ...declared, types: actingAs(declared.types, readActsAs(schema)) };
   const scoped = new Set(Object.entries(engine.types).flatMap(([name, type]) => (type.scopeOf ? [name] : [])));
   const mode = engine.rules ?? 'live';
   const table = readAccessRules(schema, scoped, mode);
@@ -101,6 +102,13 @@ function guardMutation<C extends AccessContext>(engine: AccessEngine<C>, rule: A
     const scope = named && roleRule?.at ? { type: named.type, id: named.id, ...atLevel(named, roleRule.at) } : named;
     return engine.runMutation(ctx, { operation, target, rule: roleRule, scope }, async () => resolve(parent, args, ctx, info));
   };
+}
+
+/** The features' object types, each given the type its `@actsAs` names; one that acts as another must sit in the access model. */
+function actingAs<C>(types: ObjectTypes<C>, actsAs: ReadonlyMap<string, string>): ObjectTypes<C> {
+  const problems = [...actsAs.keys()].flatMap((name) => (types[name]?.scopeOf && types[name]?.visibleById ? [] : [`${name}: @actsAs needs a type with a scope that global IDs name`]));
+  if (problems.length > 0) throw new AccessRuleError(problems);
+  return Object.fromEntries(Object.entries(types).map(([name, type]) => [name, actsAs.has(name) ? { ...type, actsAs: actsAs.get(name)! } : type]));
 }
 
 /** Every scope argument names a type its feature placed in the access model (`projectId` a Project). */

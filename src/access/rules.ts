@@ -103,6 +103,22 @@ function candidateAt(schema: GraphQLSchema, node: GraphQLField<unknown, unknown>
   return rule.scopePath === null && live?.kind === 'role' ? { ...rule, scopePath: live.scopePath } : rule;
 }
 
+/** Object type -> the type whose scope arguments also take its IDs (`@actsAs`); throws where the named type is no object type. */
+export function readActsAs(schema: GraphQLSchema): Map<string, string> {
+  const actsAs = new Map<string, string>();
+  const problems: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    const [args] = getDirective(schema, type, 'actsAs') ?? [];
+    if (!args) continue;
+    const target = args.type as string;
+    if (!isObjectType(schema.getType(target))) problems.push(`${type.name}: @actsAs names "${target}", which is no object type`);
+    else actsAs.set(type.name, target);
+  }
+  if (problems.length > 0) throw new AccessRuleError(problems);
+  return actsAs;
+}
+
 export interface RuleTable {
   /** `Type.field` -> the rule that decides it (in `candidate` mode, its candidate where it has one). */
   rules: Map<string, AccessRule>;

@@ -45,7 +45,8 @@ export interface ObjectType<C> {
   /**
    * The type whose scope arguments also take this type's IDs (a library is a
    * kind of project: `input.projectId` may name one), so the mutations of
-   * that type serve this one under the same rules.
+   * that type serve this one under the same rules. Read from the type's
+   * `@actsAs` in the SDL, where `viewerCan` reads it too.
    */
   actsAs?: string;
 }

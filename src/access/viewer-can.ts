@@ -2,7 +2,8 @@
  * `viewerCan`: what the caller may do to an object, generated from the
  * rules. Every object type that mutations take as their scope (a Mutation
  * field whose @requiresRole names a `<type>Id` argument) gets
- * `viewerCan: <Type>ViewerCan!`, with one Boolean per such mutation, named
+ * `viewerCan: <Type>ViewerCan!`, with one Boolean per such mutation (and
+ * per mutation of the type it `@actsAs`, whose scope arguments take its IDs), named
  * as the mutation and answered by `decide` with the roles already loaded, so
  * a web app hides a button by asking, never by copying the matrix. Checks
  * of the input itself (CONFLICT, BAD_USER_INPUT) stay the mutation's.
@@ -11,7 +12,7 @@ import { addResolversToSchema, makeExecutableSchema } from '@graphql-tools/schem
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { AccessContext } from './engine.js';
 import { decide, type HeldRoles } from './roles.js';
-import { readAccessRules, type RoleRule, type RuleMode } from './rules.js';
+import { readAccessRules, readActsAs, type RoleRule, type RuleMode } from './rules.js';
 import { atLevel, levelOf, typeNameOfScope, type ObjectType } from './scopes.js';
 
 interface ScopedMutation {
@@ -30,6 +31,11 @@ export function mutationsByScopeType(schema: GraphQLSchema, mode: RuleMode = 'li
     if (rule?.kind !== 'role' || !rule.scopePath) continue;
     const type = typeNameOfScope(rule.scopePath);
     byType.set(type, [...(byType.get(type) ?? []), { name: field.name, rule }]);
+  }
+  // A type that acts as another takes that type's mutations too (a library those of projects), after its own.
+  for (const [type, target] of readActsAs(schema)) {
+    const taken = byType.get(target) ?? [];
+    if (taken.length > 0) byType.set(type, [...(byType.get(type) ?? []), ...taken]);
   }
   return byType;
 }

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { projectScopeOf } from '../projects/objects.js';
 
 export const libraryObjects: ObjectTypes<Context> = {
-  // actsAs: the mutations that take a projectId (grants, transfer, deletion, reusable resources) take a library's ID too.
-  Library: { scopeOf: projectScopeOf, visibleById: (ctx, id) => ctx.loaders.visibleLibraryById.load(id), actsAs: 'Project' },
+  // The mutations that take a projectId take a library's ID too: `@actsAs(type: "Project")` in its SDL.
+  Library: { scopeOf: projectScopeOf, visibleById: (ctx, id) => ctx.loaders.visibleLibraryById.load(id) },
   LibraryVersion: { scopeOf: placed, visibleById: (ctx, id) => ctx.loaders.visibleLibraryVersionById.load(id) },
 };
