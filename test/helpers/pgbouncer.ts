@@ -12,10 +12,12 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ownWorkDir } from './orphans.js';
 import { freePort } from './private-postgres.js';
 
 const run = promisify(execFile);
 const BINARY = '/usr/sbin/pgbouncer';
+const PREFIX = 'orgraph-pgbouncer-';
 
 export interface TestPgBouncer {
   /** `databaseUrl` (a direct connection string) as reached through this PgBouncer. */
@@ -26,8 +28,9 @@ export interface TestPgBouncer {
 export async function startPgBouncer(serverUrl: string): Promise<TestPgBouncer> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: install Debian's pgbouncer (.ci/run does)`);
   const server = new URL(serverUrl);
-  const dir = await mkdtemp(join(tmpdir(), 'orgraph-pgbouncer-'));
+  const dir = await mkdtemp(join(tmpdir(), PREFIX));
   await chmod(dir, 0o777);
+  await ownWorkDir(dir, PREFIX, stopBouncerIn);
   const port = await freePort();
   const ini = join(dir, 'pgbouncer.ini');
   await writeFile(
@@ -59,14 +62,24 @@ export async function startPgBouncer(serverUrl: string): Promise<TestPgBouncer> 
       return url.href;
     },
     stop: async () => {
-      try {
-        process.kill(pid, 'SIGINT');
-      } catch {
-        // already gone
-      }
+      signal(pid);
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** SIGINT: PgBouncer's "shut down at once". */
+function signal(pid: number): void {
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    // already gone
+  }
+}
+
+/** Stops the PgBouncer whose pidfile is in `dir` (an interrupted run's). */
+async function stopBouncerIn(dir: string): Promise<void> {
+  signal(Number((await readFile(join(dir, 'pgbouncer.pid'), 'utf8')).trim()));
 }
 
 async function untilListening(port: number): Promise<void> {

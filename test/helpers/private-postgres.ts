@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { ownWorkDir } from './orphans.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,14 +64,17 @@ async function serve(bin: string, dir: string, data: string, port: number): Prom
   };
 }
 
-async function workDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'orgraph-pg-'));
+const PREFIX = 'orgraph-pg-';
+
+async function workDir(bin: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), PREFIX));
   await chmod(dir, 0o777);
+  await ownWorkDir(dir, PREFIX, (orphan) => asPostgres(bin, 'pg_ctl', ['-D', join(orphan, 'data'), '-w', '-t', '30', 'stop', '-m', 'immediate']));
   return dir;
 }
 
 export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres> {
-  const dir = await workDir();
+  const dir = await workDir(bin);
   const data = join(dir, 'data');
   // initdb's trust also lets replication connections in from loopback, which startReplica needs.
   await asPostgres(bin, 'initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
@@ -79,7 +83,7 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
 
 /** A streaming replica of `primary` (pg_basebackup -R: it follows the primary's WAL), read-only, on a port of its own. */
 export async function startReplica(bin: string, primary: PrivatePostgres): Promise<PrivatePostgres> {
-  const dir = await workDir();
+  const dir = await workDir(bin);
   const data = join(dir, 'data');
   await asPostgres(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync']);
   return serve(bin, dir, data, await freePort());
