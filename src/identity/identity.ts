@@ -12,7 +12,7 @@ import { lastSeenRecorder } from './last-seen.js';
 import type { Principal } from './principal.js';
 import { createTokenVerifier, remoteKeys, type VerifierOptions } from './token-verifier.js';
 
-/** Principals kept between requests (a few hundred bytes each) while the caches are on. */
+/** Principals kept between requests (a few hundred bytes each, with a row per organization they act in) while the caches are on. */
 const PRINCIPALS_CACHED = 10_000;
 
 export interface IssuerSettings {
